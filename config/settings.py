@@ -1,0 +1,225 @@
+"""SIMIS settings. Every value that differs between deployments comes from the environment
+through the typed readers in config/env.py, which refuse malformed values."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from config.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("SIMIS_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("SIMIS_DEBUG", False)
+TESTING = env_bool("SIMIS_TESTING", False)
+# `make run`: a production-shaped server on plain http://127.0.0.1 with demo data.
+DEMO = env_bool("SIMIS_DEMO", False)
+
+
+def _secret_key() -> str:
+    """Production must set SIMIS_SECRET_KEY. A development checkout keeps a generated key in
+    var/ so sessions survive restarts; it is never committed."""
+    key = env_str("SIMIS_SECRET_KEY", "")  # empty default: checked below
+    if key:
+        return key
+    if not (DEBUG or TESTING or DEMO):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SIMIS_SECRET_KEY is required when SIMIS_DEBUG is false.")
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("SIMIS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("SIMIS_CSRF_TRUSTED_ORIGINS", [])
+# The public base URL partners sign against (RFC 9421 @target-uri) and WebAuthn's origin.
+SIMIS_PUBLIC_URL = env_str("SIMIS_PUBLIC_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "simis.core",
+    "simis.audit",
+    "simis.identity",
+    "simis.api",
+    "simis.portal",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_htmx",
+    "bootstrap",
+    "procrastinate.contrib.django",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "simis.core.middleware.RequestIdMiddleware",
+    "simis.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simis.identity.middleware.SessionLimitsMiddleware",
+    "simis.identity.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "simis.portal.context_processors.portal",
+            ],
+        },
+    }
+]
+
+# --- Database: PostgreSQL only. Without DATABASE_URL, the embedded server under var/pg. ---
+_DEFAULT_DB_URL = f"postgres://postgres@127.0.0.1:{env_int('SIMIS_PG_PORT', 54329)}/simis"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", _DEFAULT_DB_URL), conn_max_age=env_int("SIMIS_DB_CONN_MAX_AGE", 60)
+    )
+}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SIMIS runs on PostgreSQL only: DATABASE_URL must be postgres://…")
+# Several test runs may share one server (developers, CI): SIMIS_TEST_DB names the test database.
+DATABASES["default"]["TEST"] = {"NAME": env_str("SIMIS_TEST_DB", "test_simis")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        # PostgreSQL-backed, so every web process behind the load balancer sees the same
+        # rate-limit and lockout counters.
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "simis_cache",
+    }
+}
+
+AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_HASHERS = (
+    ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: speed
+    if TESTING
+    else ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+)
+
+# --- Internationalisation: Arabic first. ---
+LANGUAGE_CODE = "ar"
+LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
+LANGUAGE_COOKIE_NAME = "simis_language"
+TIME_ZONE = "Asia/Riyadh"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS: list[Path] = []  # each app keeps its own locale/ folder
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "portal:home"
+
+# --- Sessions and security headers ---
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_COOKIES = env_bool("SIMIS_SECURE_COOKIES", not (DEBUG or TESTING or DEMO))
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_SSL_REDIRECT = env_bool("SIMIS_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SIMIS_BEHIND_PROXY", False) else None
+# Browsers honour HSTS only over HTTPS; Django sends it only on secure requests.
+SECURE_HSTS_SECONDS = env_int("SIMIS_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Session limits per audience: (idle seconds, absolute seconds).
+SIMIS_SESSION_LIMITS = {
+    "staff": (15 * 60, 12 * 3600),
+    "default": (3600, 24 * 3600),
+}
+SESSION_COOKIE_AGE = 24 * 3600
+# A sensitive permission needs a WebAuthn verification at most this old.
+SIMIS_STEP_UP_MAX_AGE = env_int("SIMIS_STEP_UP_MAX_AGE", 300)
+
+# --- allauth ---
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "simis.identity.adapters.AccountAdapter"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "SIMIS"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("SIMIS_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG or TESTING or DEMO)
+MFA_PASSKEY_LOGIN_ENABLED = False
+
+# --- Jobs ---
+PROCRASTINATE_ON_APP_READY = "simis.core.jobs.on_app_ready"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "simis.core.middleware.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": env_str("SIMIS_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "procrastinate": {"level": "WARNING"},
+    },
+}
+LOGIN_URL_PATH = "/accounts/login/"
