@@ -3,6 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
+    path("identity/", include("simis.identity.urls")),
+    path("api/", include("simis.api.urls")),
     path("staff-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("simis.portal.urls")),

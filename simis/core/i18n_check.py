@@ -49,10 +49,12 @@ def check() -> list[str]:
     return problems
 
 
-def extract() -> None:
-    """makemessages in every app that has a locale folder or translatable strings, then compile."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+def extract(only: str | None = None) -> None:
+    """makemessages in every app (or just ``only``), then compile its catalogues."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "SIMIS_TESTING": "true"}
     for app in sorted(p for p in APPS_DIR.iterdir() if (p / "apps.py").exists()):
+        if only and app.name != only:
+            continue
         (app / "locale").mkdir(exist_ok=True)
         for domain, extra in (("django", []), ("djangojs", ["-d", "djangojs"])):
             if domain == "djangojs" and not any(app.glob("static/**/*.js")):
@@ -63,15 +65,23 @@ def extract() -> None:
                 cwd=app, env=env, check=True, stdout=subprocess.DEVNULL,
             )
     for path in catalogues():
+        if only and path.relative_to(APPS_DIR).parts[0] != only:
+            continue
         path.with_suffix(".mo").write_bytes(compile_to_bytes(path))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m simis.core.i18n_check")
     parser.add_argument("--extract", action="store_true", help="extract strings and compile catalogues")
+    parser.add_argument("--app", help="with --extract: only this app (e.g. identity)")
+    parser.add_argument("--compile", action="store_true", help="only compile .po to .mo (no extraction)")
     args = parser.parse_args(argv)
-    if args.extract:
-        extract()
+    if args.compile:
+        for path in catalogues():
+            if not args.app or path.relative_to(APPS_DIR).parts[0] == args.app:
+                path.with_suffix(".mo").write_bytes(compile_to_bytes(path))
+    elif args.extract:
+        extract(args.app)
     problems = check()
     for line in problems:
         print(line, file=sys.stderr)
