@@ -20,15 +20,24 @@ class DateDisplay(models.TextChoices):
 
 class User(AbstractUser):
     audience = models.CharField(
-        _("audience"), max_length=16, choices=Audience.choices, default=Audience.CONTRIBUTOR,
+        _("audience"),
+        max_length=16,
+        choices=Audience.choices,
+        default=Audience.CONTRIBUTOR,
         help_text=_("Which kind of portal user this is; decides navigation and session limits."),
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=[("ar", _("Arabic")), ("en", _("English"))], default="ar",
+        _("preferred language"),
+        max_length=8,
+        choices=[("ar", _("Arabic")), ("en", _("English"))],
+        default="ar",
         help_text=_("The language the portal uses for this user."),
     )
     date_display = models.CharField(
-        _("date display"), max_length=16, choices=DateDisplay.choices, default=DateDisplay.HIJRI_FIRST,
+        _("date display"),
+        max_length=16,
+        choices=DateDisplay.choices,
+        default=DateDisplay.HIJRI_FIRST,
         help_text=_("Which calendar is shown first where a date is shown in both."),
     )
 
