@@ -42,7 +42,9 @@ def set_request_id(value: str) -> contextvars.Token[str]:
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            job_id = getattr(record, "job_id", None)
+            # procrastinate's worker logs carry the job as `extra={"job": {...}, "worker": {...}}`.
+            job = getattr(record, "job", None)
+            job_id = job.get("id") if isinstance(job, dict) else None
             record.request_id = f"job-{job_id}" if job_id else current_request_id()
         return True
 
