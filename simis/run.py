@@ -37,11 +37,23 @@ def main() -> int:
     _manage("demo_load")
     children = [
         subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"{HOST}:{PORT}",
-             "--workers", os.environ.get("SIMIS_WEB_WORKERS", "2"), "--access-logfile", "-"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--bind",
+                f"{HOST}:{PORT}",
+                "--workers",
+                os.environ.get("SIMIS_WEB_WORKERS", "2"),
+                "--access-logfile",
+                "-",
+            ],
             cwd=BASE_DIR,
         ),
-        subprocess.Popen([sys.executable, str(BASE_DIR / "manage.py"), "procrastinate", "worker"], cwd=BASE_DIR),
+        subprocess.Popen(
+            [sys.executable, str(BASE_DIR / "manage.py"), "procrastinate", "worker"], cwd=BASE_DIR
+        ),
     ]
     _wait_for_http(f"http://{HOST}:{PORT}/health/", t0)
     stopping = False
@@ -79,7 +91,8 @@ def _wait_for_http(url: str, t0: float) -> None:
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own loopback URL)
                 if response.status == 200:
-                    print(f"\nSIMIS is up at http://{HOST}:{PORT}/ ({time.monotonic() - t0:.1f} s). Ctrl-C stops it.\n")
+                    elapsed = time.monotonic() - t0
+                    print(f"\nSIMIS is up at http://{HOST}:{PORT}/ ({elapsed:.1f} s). Ctrl-C stops it.\n")
                     return
         except OSError:
             time.sleep(0.2)

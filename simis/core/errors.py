@@ -9,12 +9,16 @@ checks). Raise ``SimisError(SomeCatalogue.MEMBER, name=value, ...)``.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # the stubs name the lazy-string type; at run time it is Promise
+    from django.utils.functional import _StrPromise as Promise
+else:
+    from django.utils.functional import Promise
 
 
 class ErrorCatalogue(Enum):

@@ -60,9 +60,23 @@ def extract(only: str | None = None) -> None:
             if domain == "djangojs" and not any(app.glob("static/**/*.js")):
                 continue
             subprocess.run(
-                [sys.executable, str(BASE_DIR / "manage.py"), "makemessages", "-l", "ar", "--no-obsolete",
-                 "--ignore", "tests/*", "--ignore", "migrations/*", *extra],
-                cwd=app, env=env, check=True, stdout=subprocess.DEVNULL,
+                [
+                    sys.executable,
+                    str(BASE_DIR / "manage.py"),
+                    "makemessages",
+                    "-l",
+                    "ar",
+                    "--no-obsolete",
+                    "--ignore",
+                    "tests/*",
+                    "--ignore",
+                    "migrations/*",
+                    *extra,
+                ],
+                cwd=app,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
             )
     for path in catalogues():
         if only and path.relative_to(APPS_DIR).parts[0] != only:

@@ -18,7 +18,9 @@ logger = logging.getLogger("simis.jobs")
 DEFAULT_RETRY = procrastinate.RetryStrategy(max_attempts=5, exponential_wait=5)
 
 
-def task(*, queue: str = "default", retry: procrastinate.RetryStrategy | int = DEFAULT_RETRY, **kwargs: Any) -> Callable[..., Any]:
+def task(
+    *, queue: str = "default", retry: procrastinate.RetryStrategy | int = DEFAULT_RETRY, **kwargs: Any
+) -> Callable[..., Any]:
     """``@task(queue=...)``: a procrastinate task with SIMIS defaults (retries with backoff)."""
     return app.task(queue=queue, retry=retry, pass_context=False, **kwargs)
 
