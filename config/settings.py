@@ -156,6 +156,11 @@ LOCALE_PATHS: list[Path] = []  # each app keeps its own locale/ folder
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# `make run` serves collected files through WhiteNoise; debug and tests read the apps' folders.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+if WHITENOISE_USE_FINDERS:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
