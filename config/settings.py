@@ -103,6 +103,8 @@ TEMPLATES = [
         },
     }
 ]
+# Every form field renders with its help on demand (SUP-1): simis/portal/forms.py.
+FORM_RENDERER = "simis.portal.forms.PortalFormRenderer"
 
 # --- Database: PostgreSQL only. Without DATABASE_URL, the embedded server under var/pg. ---
 _DEFAULT_DB_URL = f"postgres://postgres@127.0.0.1:{env_int('SIMIS_PG_PORT', 54329)}/simis"

@@ -9,3 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("simis.portal.urls")),
 ]
+
+handler400 = "simis.portal.views.bad_request"
+handler403 = "simis.portal.views.permission_denied"
+handler404 = "simis.portal.views.page_not_found"
+handler500 = "simis.portal.views.server_error"
