@@ -31,22 +31,10 @@ ACTION_CODE_MAX_LENGTH = 100
 
 
 class AuditAction(models.TextChoices):
-    """Actions of the audit log itself and of the identity kernel, which every app relies on."""
+    """Actions of the audit log itself. Other apps list theirs in their own enums (see above)."""
 
-    AUDIT_CHAIN_VERIFIED = "audit.chain_verified", _("Audit chain verified")
-
-    IDENTITY_LOGIN_SUCCEEDED = "identity.login_succeeded", _("Signed in")
-    IDENTITY_LOGIN_FAILED = "identity.login_failed", _("Sign-in failed")
-    IDENTITY_LOGOUT = "identity.logout", _("Signed out")
-    IDENTITY_USER_CREATED = "identity.user_created", _("User created")
-    IDENTITY_USER_CHANGED = "identity.user_changed", _("User changed")
-    IDENTITY_USER_DEACTIVATED = "identity.user_deactivated", _("User deactivated")
-    IDENTITY_PASSWORD_CHANGED = "identity.password_changed", _("Password changed")
-    IDENTITY_MFA_ENABLED = "identity.mfa_enabled", _("Second factor added")
-    IDENTITY_MFA_DISABLED = "identity.mfa_disabled", _("Second factor removed")
-    IDENTITY_STEP_UP_SUCCEEDED = "identity.step_up_succeeded", _("Security key verification passed")
-    IDENTITY_STEP_UP_FAILED = "identity.step_up_failed", _("Security key verification failed")
-    IDENTITY_PERMISSION_DENIED = "identity.permission_denied", _("Permission refused")
+    CHAIN_VERIFIED = "audit.chain_verified", _("Audit chain verified: intact")
+    CHAIN_BROKEN = "audit.chain_broken", _("Audit chain verified: broken")
 
 
 _registered: list[type[models.TextChoices]] = [AuditAction]
@@ -61,10 +49,15 @@ def audit_actions_register(actions: type[models.TextChoices]) -> None:
 
 
 def action_code(action: Enum | str) -> str:
-    """The stored code for an enum member or a code string; raises ``SimisError`` (AUDIT-001)."""
+    """The stored code for an enum member or a code string; raises ``SimisError`` (AUDIT-001).
+
+    The enum of a member passed here is registered on the way, so its labels are known in this
+    process even where the owning app forgot ``audit_actions_register``."""
     code = action.value if isinstance(action, Enum) else action
     if not isinstance(code, str) or len(code) > ACTION_CODE_MAX_LENGTH or not ACTION_CODE_RE.match(code):
         raise SimisError(AuditError.ACTION_INVALID, action=str(code))
+    if isinstance(action, models.TextChoices) and type(action) not in _registered:
+        _registered.append(type(action))
     return code
 
 

@@ -12,7 +12,7 @@ from simis.audit.actions import AuditAction, action_label, audit_actions_registe
 from simis.audit.errors import AuditError
 from simis.audit.models import AuditEntry, AuditOutcome
 from simis.audit.selectors import ChainBreak, VerifyResult, audit_chain_verify, audit_entries_for
-from simis.audit.services import audit_record, model_snapshot
+from simis.audit.services import audit_chain_verification_record, audit_record, model_snapshot
 
 __all__ = [
     "AuditAction",
@@ -23,6 +23,7 @@ __all__ = [
     "VerifyResult",
     "action_label",
     "audit_actions_register",
+    "audit_chain_verification_record",
     "audit_chain_verify",
     "audit_entries_for",
     "audit_record",

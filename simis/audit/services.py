@@ -11,11 +11,12 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from simis.audit.actions import action_code
+from simis.audit.actions import AuditAction, action_code
 from simis.audit.canonical import JsonValue, canonical_json, to_json_value
 from simis.audit.chain import GENESIS_HASH, ChainFields, normalise_ip
 from simis.audit.errors import AuditError
 from simis.audit.models import AuditEntry, AuditOutcome
+from simis.audit.selectors import VerifyResult
 from simis.core.errors import SimisError
 from simis.core.middleware import current_request_id
 
@@ -198,3 +199,18 @@ def audit_record(
         prev_hash=last_hash or GENESIS_HASH,
     )
     return AuditEntry.objects.create(**fields.__dict__, hash=fields.hash())
+
+
+def audit_chain_verification_record(*, result: VerifyResult, actor: Any = None) -> AuditEntry:
+    """Record that the chain was verified and what was found — evidence for auditors that checks
+    run. A broken chain is recorded with outcome ``failed`` and the entry where it broke."""
+    return audit_record(
+        actor=actor,
+        action=AuditAction.CHAIN_VERIFIED if result.ok else AuditAction.CHAIN_BROKEN,
+        outcome=AuditOutcome.SUCCESS if result.ok else AuditOutcome.FAILED,
+        extra={
+            "checked": result.checked,
+            "first_broken_id": result.first_broken_id,
+            "reason": result.reason.value if result.reason else None,
+        },
+    )
