@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from simis.core.errors import SimisError
+from simis.identity.demo import DEMO_PASSWORD, demo_accounts_load
+
+
+class Command(BaseCommand):
+    help = "Create the demonstration accounts (one per audience) if they are missing. Idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            rows = demo_accounts_load()
+        except SimisError as exc:
+            raise CommandError(f"{exc.code}: {exc.error.render_in('en', **exc.params)}") from exc
+        if options["verbosity"] < 1:
+            return
+        self.stdout.write(f"Demonstration accounts (password for all: {DEMO_PASSWORD})")
+        self.stdout.write(f"  {'username':<13} {'audience':<12} {'organisation':<26} new")
+        for row in rows:
+            new = "yes" if row.created else ""
+            self.stdout.write(f"  {row.username:<13} {row.audience:<12} {row.organisation or '-':<26} {new}")
+        self.stdout.write(
+            "Every account has an authenticator app (TOTP) enrolled with a fixed secret. Current code:\n"
+            "  manage.py demo_totp <username>\n"
+            "Security keys (WebAuthn, needed for sensitive actions such as granting job functions)\n"
+            "can be added after sign-in from the account security page: /accounts/2fa/"
+        )
