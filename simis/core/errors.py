@@ -76,3 +76,106 @@ class CoreError(ErrorCatalogue):
     NOT_FOUND = ("CORE-404", _("The page or record you asked for does not exist."))
     FORBIDDEN = ("CORE-403", _("You do not have permission to do this."))
     BAD_REQUEST = ("CORE-400", _("The request could not be understood."))
+
+
+class MoneyError(ErrorCatalogue):
+    """Refusals of the ``Money`` type (simis/core/money.py)."""
+
+    UNSUPPORTED_CURRENCY = (
+        "MNY-001",
+        _("Amounts must be in Saudi riyals (SAR); %(currency)s is not accepted."),
+    )
+    NOT_A_NUMBER = ("MNY-002", _("The amount %(value)s is not a finite number."))
+    TOO_LARGE = (
+        "MNY-003",
+        _("The amount %(value)s is too large; amounts stop below 1,000,000,000,000 riyals."),
+    )
+
+
+class DateError(ErrorCatalogue):
+    """Refusals of dates and calendar conversions (simis/core/dates.py)."""
+
+    UNREADABLE = (
+        "DATE-001",
+        _("%(value)s could not be read as a date. Write day/month/year, for example 26/12/1446."),
+    )
+    HIJRI_OUT_OF_RANGE = (
+        "DATE-002",
+        _(
+            "Hijri dates can be used from year %(first)s to year %(last)s (Umm al-Qura calendar); "
+            "%(value)s is outside that range."
+        ),
+    )
+    GREGORIAN_OUT_OF_RANGE = (
+        "DATE-003",
+        _(
+            "Only dates from %(first)s to %(last)s can be shown in the Hijri calendar; "
+            "%(value)s is outside that range."
+        ),
+    )
+    IMPOSSIBLE_HIJRI_DATE = (
+        "DATE-004",
+        _("Day %(day)s of Hijri month %(month)s in %(year)s does not exist (the month has %(length)s days)."),
+    )
+    IMPOSSIBLE_GREGORIAN_DATE = (
+        "DATE-005",
+        _("Day %(day)s of month %(month)s in %(year)s does not exist in the Gregorian calendar."),
+    )
+    CALENDAR_CONFLICT = (
+        "DATE-006",
+        _("%(value)s is marked as a Hijri date but the Gregorian calendar was chosen, or the reverse."),
+    )
+    UNKNOWN_CALENDAR = ("DATE-007", _("The calendar %(value)s is not offered; choose Hijri or Gregorian."))
+
+
+class IdentifierError(ErrorCatalogue):
+    """Refusals of identity numbers (simis/core/identifiers.py)."""
+
+    EMPTY = ("IDF-001", _("Enter an identity number."))
+    NOT_DIGITS = ("IDF-002", _("%(value)s must contain digits only."))
+    WRONG_LENGTH = ("IDF-003", _("%(value)s must have exactly %(length)s digits."))
+    WRONG_PREFIX_NATIONAL = ("IDF-004", _("A Saudi national ID number starts with 1; %(value)s does not."))
+    WRONG_PREFIX_IQAMA = ("IDF-005", _("A residence permit (iqama) number starts with 2; %(value)s does not."))
+    CHECK_DIGIT = (
+        "IDF-006",
+        _("%(value)s is not a valid number: its last digit does not match. Check it for a typing mistake."),
+    )
+    PASSPORT_FORMAT = (
+        "IDF-007",
+        _("A passport number has 6 to 9 Latin letters or digits; %(value)s does not."),
+    )
+    UNRECOGNISED = (
+        "IDF-008",
+        _("%(value)s is not a national ID, residence permit (iqama) or passport number."),
+    )
+    GCC_FORMAT = ("IDF-009", _("%(value)s is not a valid national ID number of %(country)s."))
+    UNKNOWN_GCC_COUNTRY = ("IDF-010", _("%(value)s is not a GCC member state other than Saudi Arabia."))
+    SEQUENCE_OUT_OF_RANGE = (
+        "IDF-011",
+        _("The sequence %(value)s must be between 0 and 99,999,999 to generate an ID number."),
+    )
+    WRONG_KIND = ("IDF-012", _("%(value)s is not one of the accepted kinds of identity number."))
+
+
+class ParameterError(ErrorCatalogue):
+    """Refusals of effective-dated parameters (simis/core/parameter_table.py, selectors, services)."""
+
+    NO_VALUE = (
+        "PRM-001",
+        _("No value of the parameter %(key)s is in force for %(regime)s on %(date)s."),
+    )
+    UNKNOWN_KEY = ("PRM-002", _("There is no parameter called %(key)s."))
+    INVALID_FILE = ("PRM-003", _("The parameter file %(file)s is not valid: %(detail)s"))
+    NOT_LOADED = (
+        "PRM-004",
+        _("No parameters have been loaded into the database; run the parameters_load command."),
+    )
+    UNKNOWN_VERSION = ("PRM-005", _("Parameter version %(version)s does not exist."))
+    KEY_IN_OTHER_FILE = (
+        "PRM-006",
+        _("The parameter %(key)s in %(file)s is already defined in the parameter set %(other)s."),
+    )
+    INVALID_CHOICE = (
+        "PRM-007",
+        _("The parameter %(key)s holds %(value)s, which is not one of the readings the rules know: %(allowed)s."),
+    )
