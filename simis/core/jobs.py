@@ -13,6 +13,8 @@ from typing import Any
 import procrastinate
 from procrastinate.contrib.django import app
 
+__all__ = ["DEFAULT_RETRY", "app", "task"]
+
 logger = logging.getLogger("simis.jobs")
 
 DEFAULT_RETRY = procrastinate.RetryStrategy(max_attempts=5, exponential_wait=5)
