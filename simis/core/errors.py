@@ -126,6 +126,13 @@ class DateError(ErrorCatalogue):
         _("%(value)s is marked as a Hijri date but the Gregorian calendar was chosen, or the reverse."),
     )
     UNKNOWN_CALENDAR = ("DATE-007", _("The calendar %(value)s is not offered; choose Hijri or Gregorian."))
+    IMPLAUSIBLE_GREGORIAN_YEAR = (
+        "DATE-008",
+        _(
+            "%(year)s is not a Gregorian year SIMIS accepts (%(first)s to %(last)s). "
+            "If you meant a Hijri date, choose the Hijri calendar."
+        ),
+    )
 
 
 class IdentifierError(ErrorCatalogue):
