@@ -54,8 +54,8 @@ def assert_fields_have_help_text(*form_classes: type[forms.BaseForm]) -> None:
 
 
 def project_form_classes(packages: Iterable[str] = ("simis",)) -> list[type[forms.BaseForm]]:
-    """Every form class defined in the given packages, after importing each ``forms`` module
-    (``<app>/forms.py`` or a ``forms`` package) found under them."""
+    """Every form class defined in the given packages (outside their tests), after importing
+    each ``forms`` module (``<app>/forms.py`` or a ``forms`` package) found under them."""
     prefixes = tuple(packages)
     for package_name in prefixes:
         package = importlib.import_module(package_name)
@@ -65,9 +65,11 @@ def project_form_classes(packages: Iterable[str] = ("simis",)) -> list[type[form
                 continue
             if "forms" in parts:
                 importlib.import_module(info.name)
+    # Forms written inside tests are fixtures (some lack help text on purpose), not product forms.
     classes = [
         cls
         for cls in _all_subclasses(forms.BaseForm)
         if cls.__module__.startswith(tuple(f"{p}." for p in prefixes))
+        and "tests" not in cls.__module__.split(".")
     ]
     return sorted(classes, key=lambda cls: (cls.__module__, cls.__qualname__))

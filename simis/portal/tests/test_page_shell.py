@@ -132,7 +132,7 @@ def test_portal_css_uses_logical_properties_only() -> None:
     physical = re.findall(
         r"(?:margin|padding|border)-(?:left|right)\b|(?<![-\w])(?:left|right)\s*:|"
         r"text-align\s*:\s*(?:left|right)|float\s*:\s*(?:left|right)|"
-        r"(?:min-|max-)?(?:width|height)\s*:",
+        r"(?<![\w-])(?:(?:min|max)-)?(?:width|height)\s*:",
         css,
     )
     assert physical == []
