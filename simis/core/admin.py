@@ -29,6 +29,15 @@ class ParameterSetAdmin(_ReadOnly):
 
 @admin.register(ParameterValue)
 class ParameterValueAdmin(_ReadOnly):
-    list_display = ("key", "regime", "valid_from", "valid_to", "value_decimal", "value_json", "unconfirmed", "parameter_set")
+    list_display = (
+        "key",
+        "regime",
+        "valid_from",
+        "valid_to",
+        "value_decimal",
+        "value_json",
+        "unconfirmed",
+        "parameter_set",
+    )
     list_filter = ("regime", "unconfirmed", "parameter_set")
     search_fields = ("key",)

@@ -142,7 +142,10 @@ class IdentifierError(ErrorCatalogue):
     NOT_DIGITS = ("IDF-002", _("%(value)s must contain digits only."))
     WRONG_LENGTH = ("IDF-003", _("%(value)s must have exactly %(length)s digits."))
     WRONG_PREFIX_NATIONAL = ("IDF-004", _("A Saudi national ID number starts with 1; %(value)s does not."))
-    WRONG_PREFIX_IQAMA = ("IDF-005", _("A residence permit (iqama) number starts with 2; %(value)s does not."))
+    WRONG_PREFIX_IQAMA = (
+        "IDF-005",
+        _("A residence permit (iqama) number starts with 2; %(value)s does not."),
+    )
     CHECK_DIGIT = (
         "IDF-006",
         _("%(value)s is not a valid number: its last digit does not match. Check it for a typing mistake."),
@@ -184,5 +187,8 @@ class ParameterError(ErrorCatalogue):
     )
     INVALID_CHOICE = (
         "PRM-007",
-        _("The parameter %(key)s holds %(value)s, which is not one of the readings the rules know: %(allowed)s."),
+        _(
+            "The parameter %(key)s holds %(value)s, which is not one of the readings the rules "
+            "know: %(allowed)s."
+        ),
     )

@@ -66,7 +66,7 @@ class DualCalendarDateField(forms.Field):
         if isinstance(value, date):
             return value
         if isinstance(value, list | tuple):
-            text, calendar = (list(value) + ["", ""])[:2]
+            text, calendar = [*value, "", ""][:2]
         else:
             text, calendar = value, ""
         if text in self.empty_values or not str(text).strip():

@@ -93,8 +93,11 @@ def luhn_check_digit(payload: str) -> str:
 
 
 def luhn_valid(number: str) -> bool:
-    return number.isascii() and number.isdigit() and len(number) >= 2 and (
-        luhn_check_digit(number[:-1]) == number[-1]
+    return (
+        number.isascii()
+        and number.isdigit()
+        and len(number) >= 2
+        and (luhn_check_digit(number[:-1]) == number[-1])
     )
 
 
@@ -241,7 +244,7 @@ class SaudiIdFormField(forms.CharField):
 
     def to_python(self, value: Any) -> str:
         text = super().to_python(value)
-        if text in self.empty_values:
+        if not text:
             return ""
         only = self.kinds[0] if len(self.kinds) == 1 else None
         try:

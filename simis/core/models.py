@@ -49,7 +49,9 @@ class ParameterValue(models.Model):
     key = models.CharField(_("parameter"), max_length=100)
     regime = models.CharField(_("regime"), max_length=16, choices=Regime.choices)
     valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Exclusive; empty: open."))
+    valid_to = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("Exclusive; empty: open.")
+    )
     value_decimal = models.DecimalField(_("number"), max_digits=20, decimal_places=6, null=True, blank=True)
     value_json = models.JSONField(_("data"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=64)
@@ -60,7 +62,11 @@ class ParameterValue(models.Model):
     class Meta:
         verbose_name = _("parameter value")
         verbose_name_plural = _("parameter values")
-        indexes = [models.Index(fields=["parameter_set", "key", "regime", "valid_from"], name="core_paramvalue_lookup")]
+        indexes = [
+            models.Index(
+                fields=["parameter_set", "key", "regime", "valid_from"], name="core_paramvalue_lookup"
+            )
+        ]
         constraints = [
             ExclusionConstraint(
                 name="core_paramvalue_no_overlap",

@@ -36,7 +36,7 @@ Number = Decimal | int | str
 def _as_decimal(value: object) -> Decimal:
     """``Decimal`` from a Decimal, an int or a numeric string; floats (and bools) are refused
     with a TypeError because they cannot hold riyal amounts exactly."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise TypeError(
             f"Money refuses {type(value).__name__} {value!r}: pass a Decimal, an int or a string "
             "such as Decimal('12.50')."
@@ -51,7 +51,9 @@ def _as_decimal(value: object) -> Decimal:
         except InvalidOperation:
             raise SimisError(MoneyError.NOT_A_NUMBER, value=value) from None
     else:
-        raise TypeError(f"Money refuses {type(value).__name__} {value!r}: pass a Decimal, an int or a string.")
+        raise TypeError(
+            f"Money refuses {type(value).__name__} {value!r}: pass a Decimal, an int or a string."
+        )
     if not number.is_finite():
         raise SimisError(MoneyError.NOT_A_NUMBER, value=str(value))
     return number
@@ -210,4 +212,4 @@ class MoneyField(models.DecimalField):
 
     def value_to_string(self, obj: models.Model) -> str:
         value = self.value_from_object(obj)
-        return "" if value is None else str(value.amount)
+        return str(value.amount) if isinstance(value, Money) else ""

@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -135,9 +136,9 @@ def _invalid(file: str, detail: str) -> SimisError:
 
 
 def _number(raw: Any, file: str, where: str) -> Decimal:
-    if isinstance(raw, bool) or isinstance(raw, float):
+    if isinstance(raw, bool | float):
         # YAML reads 0.75 as a float; a rate must be exact, so the file must quote it.
-        raise _invalid(file, f"{where}: write numbers as quoted strings (\"0.75\"), not {raw!r}")
+        raise _invalid(file, f'{where}: write numbers as quoted strings ("0.75"), not {raw!r}')
     if not isinstance(raw, int | str):
         raise _invalid(file, f"{where}: value must be a number, got {raw!r}")
     try:
@@ -161,7 +162,17 @@ def _regimes(item: dict[str, Any], file: str, where: str) -> list[Regime]:
         raise _invalid(file, f"{where}: unknown regime in {raw!r}; use {', '.join(Regime.values)}") from None
 
 
-_VALUE_KEYS = {"regime", "regimes", "valid_from", "valid_to", "value", "data", "source", "unconfirmed", "note"}
+_VALUE_KEYS = {
+    "regime",
+    "regimes",
+    "valid_from",
+    "valid_to",
+    "value",
+    "data",
+    "source",
+    "unconfirmed",
+    "note",
+}
 
 
 def parse_parameter_text(text: str, path: str = "<text>") -> ParameterDocument:
@@ -214,7 +225,7 @@ def parse_parameter_text(text: str, path: str = "<text>") -> ParameterDocument:
                 series[regime].append({**item, "value": value})
         for regime, items in series.items():
             items.sort(key=lambda i: i["valid_from"])
-            for before, after in zip(items, items[1:], strict=False):
+            for before, after in pairwise(items):
                 if before["valid_from"] == after["valid_from"]:
                     raise _invalid(path, f"{key} ({regime}): two values start on {after['valid_from']}")
                 if before.get("valid_to") and before["valid_to"] > after["valid_from"]:

@@ -37,8 +37,8 @@ from simis.core.identifiers import (
     validate_national_id,
     validate_passport,
 )
-from simis.core.money import Money, MoneyField, quantize_sar
 from simis.core.models import ParameterSet
+from simis.core.money import Money, MoneyField, quantize_sar
 from simis.core.parameter_table import ParameterReading, Regime
 from simis.core.selectors import parameter_as_of, parameter_reader
 

@@ -13,7 +13,13 @@ from functools import lru_cache
 
 from simis.core.errors import ParameterError, SimisError
 from simis.core.models import ParameterSet, ParameterValue
-from simis.core.parameter_table import ParameterEntry, ParameterReader, ParameterReading, ParameterTable, Regime
+from simis.core.parameter_table import (
+    ParameterEntry,
+    ParameterReader,
+    ParameterReading,
+    ParameterTable,
+    Regime,
+)
 
 
 def parameter_versions_current() -> dict[str, int]:

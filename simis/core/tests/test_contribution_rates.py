@@ -21,7 +21,9 @@ _TABLE = ParameterTable.from_documents(parse_parameter_file(p) for p in paramete
 
 
 def rates(table, regime, nationality, month, **kwargs):  # type: ignore[no-untyped-def]
-    return contribution_rates(regime=regime, nationality=nationality, month=month, read=table.reader(), **kwargs)
+    return contribution_rates(
+        regime=regime, nationality=nationality, month=month, read=table.reader(), **kwargs
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,7 +98,10 @@ def test_new_law_is_split_equally_and_records_the_reading_used(shipped_table):
     result = rates(shipped_table, Regime.NEW_LAW, NationalityClass.SAUDI, date(2026, 9, 1))
     pension = [line for line in result.lines if line.branch == Branch.PENSIONS]
     assert [line.rate for line in pension] == [Decimal(10), Decimal(10)]
-    assert [r.key for r in pension[0].readings] == ["pensions.phase_in_reading", "pensions.total_rate.anniversary"]
+    assert [r.key for r in pension[0].readings] == [
+        "pensions.phase_in_reading",
+        "pensions.total_rate.anniversary",
+    ]
     assert pension[0].unconfirmed
 
 
@@ -139,4 +144,3 @@ def test_new_law_rates_never_fall_and_stay_between_18_and_22_percent(month):
     later = rates(table, Regime.NEW_LAW, NationalityClass.SAUDI, date(month.year + 1, month.month, 1))
     assert later.employer_rate >= now.employer_rate
     assert now.employer_rate - now.employee_rate == Decimal(2)  # only OH is employer-only
-

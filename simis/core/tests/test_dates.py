@@ -103,7 +103,9 @@ def test_parses_hijri_input_in_every_accepted_form(typed):
     assert parse_date_input(typed) == from_hijri(1446, 12, 26) == date(2025, 6, 22)
 
 
-@pytest.mark.parametrize("typed", ["2024-07-03", "03/07/2024", "3/7/2024", "٣/٧/٢٠٢٤", "2024-07-03 G", "3/7/2024م"])
+@pytest.mark.parametrize(
+    "typed", ["2024-07-03", "03/07/2024", "3/7/2024", "٣/٧/٢٠٢٤", "2024-07-03 G", "3/7/2024م"]
+)
 def test_parses_gregorian_input(typed):
     assert parse_date_input(typed) == NEW_LAW_START
 

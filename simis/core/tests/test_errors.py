@@ -9,7 +9,14 @@ import pytest
 from django.utils import translation
 
 import simis
-from simis.core.errors import DateError, IdentifierError, MoneyError, ParameterError, SimisError, all_catalogues
+from simis.core.errors import (
+    DateError,
+    IdentifierError,
+    MoneyError,
+    ParameterError,
+    SimisError,
+    all_catalogues,
+)
 
 
 def _import_every_errors_module() -> None:
@@ -43,6 +50,8 @@ def test_core_messages_exist_in_arabic(catalogue):
 def test_placeholders_survive_translation():
     error = SimisError(DateError.IMPOSSIBLE_HIJRI_DATE, day=30, month=2, year=1447, length=29)
     rendered = error.as_dict()
-    assert "30" in rendered["message_ar"] and "1447" in rendered["message_ar"] and "29" in rendered["message_ar"]
+    assert (
+        "30" in rendered["message_ar"] and "1447" in rendered["message_ar"] and "29" in rendered["message_ar"]
+    )
     assert rendered["code"] == "DATE-004"
     assert error.as_validation_error().code == "DATE-004"

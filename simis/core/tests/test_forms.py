@@ -18,7 +18,14 @@ class BirthForm(forms.Form):
 
 
 def test_cleans_hijri_and_gregorian_to_a_gregorian_date():
-    form = BirthForm(data={"born": "٢٦/١٢/١٤٤٥", "born_calendar": "hijri", "joined": "03/07/2024", "joined_calendar": "gregorian"})
+    form = BirthForm(
+        data={
+            "born": "٢٦/١٢/١٤٤٥",
+            "born_calendar": "hijri",
+            "joined": "03/07/2024",
+            "joined_calendar": "gregorian",
+        }
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data == {"born": date(2024, 7, 2), "joined": date(2024, 7, 3)}
 

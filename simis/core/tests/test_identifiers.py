@@ -109,7 +109,9 @@ def test_passports():
 )
 def test_gcc_ids_by_structure(country, good, bad):
     assert validate_gcc_id(good, country) == normalise_identifier(good)
-    assert validate_identifier(good, IdentityKind.GCC_NATIONAL_ID, country.value.lower()) == normalise_identifier(good)
+    assert validate_identifier(
+        good, IdentityKind.GCC_NATIONAL_ID, country.value.lower()
+    ) == normalise_identifier(good)
     assert code_of(lambda: validate_gcc_id(bad, country)) == "IDF-009"
     assert code_of(lambda: validate_gcc_id("", country)) == "IDF-001"
 

@@ -49,8 +49,12 @@ def test_failed_job_is_retried_and_logged_with_its_job_id(caplog):
     assert job.status == "succeeded"
     assert job.attempts == 2
 
-    failed = [r for r in caplog.records if "first attempt fails" in (r.exc_text or r.getMessage() or "")
-              or (r.exc_info and "first attempt fails" in str(r.exc_info[1]))]
+    failed = [
+        r
+        for r in caplog.records
+        if "first attempt fails" in (r.exc_text or r.getMessage() or "")
+        or (r.exc_info and "first attempt fails" in str(r.exc_info[1]))
+    ]
     assert failed, "the failed attempt was not logged"
     RequestIdLogFilter().filter(failed[0])
     assert failed[0].request_id == f"job-{job_id}"

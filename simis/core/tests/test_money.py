@@ -152,5 +152,6 @@ def test_percent_is_never_more_than_the_whole_and_never_negative(a, rate):
 
 @given(amounts)
 def test_negation_is_an_involution(a):
-    assert -(-Money(a)) == Money(a)
+    negated = -Money(a)
+    assert -negated == Money(a)
     assert Money(a) + -Money(a) == Money.zero()

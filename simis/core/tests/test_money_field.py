@@ -21,6 +21,9 @@ class Receipt(models.Model):
         app_label = "core"
         db_table = "core_test_receipt"
 
+    def __str__(self) -> str:
+        return str(self.amount)
+
 
 @pytest.fixture
 def receipts(db):  # type: ignore[no-untyped-def]

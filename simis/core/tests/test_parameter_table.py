@@ -55,7 +55,10 @@ def code_of(call) -> str:  # type: ignore[no-untyped-def]
 def test_parses_and_fills_valid_to_from_the_next_value():
     doc = parse_parameter_text(SMALL, "demo.yaml")
     assert doc.name == "demo" and len(doc.sha256) == 64
-    old = sorted((e for e in doc.entries if e.key == "demo.rate" and e.regime == Regime.OLD_LAW), key=lambda e: e.valid_from)
+    old = sorted(
+        (e for e in doc.entries if e.key == "demo.rate" and e.regime == Regime.OLD_LAW),
+        key=lambda e: e.valid_from,
+    )
     assert [(e.valid_from, e.valid_to, e.value) for e in old] == [
         (date(2014, 9, 1), date(2022, 1, 1), Decimal("1")),
         (date(2022, 1, 1), None, Decimal("0.75")),
@@ -67,13 +70,21 @@ def test_as_of_lookups_and_their_edges():
     table = ParameterTable.from_documents([parse_parameter_text(SMALL)])
     assert table.as_of("demo.rate", date(2021, 12, 31), Regime.OLD_LAW).value == Decimal("1")
     reading = table.as_of("demo.rate", date(2022, 1, 1), "old_law")
-    assert (reading.value, reading.unconfirmed, reading.source, reading.version_id) == (Decimal("0.75"), True, "[S15]", None)
+    assert (reading.value, reading.unconfirmed, reading.source, reading.version_id) == (
+        Decimal("0.75"),
+        True,
+        "[S15]",
+        None,
+    )
     assert table.as_of("demo.rate", date(2029, 12, 31), Regime.NEW_LAW).value == Decimal("2")
     assert table.as_of("demo.reading", date(2025, 1, 1), Regime.NEW_LAW).value == "anniversary"
     assert code_of(lambda: table.as_of("demo.rate", date(2014, 8, 31), Regime.OLD_LAW)) == "PRM-001"
     assert code_of(lambda: table.as_of("demo.rate", date(2030, 1, 1), Regime.NEW_LAW)) == "PRM-001"
     assert code_of(lambda: table.as_of("demo.reading", date(2025, 1, 1), Regime.OLD_LAW)) == "PRM-001"
-    assert code_of(lambda: table.as_of("demo.nothing", date(2025, 1, 1), Regime.OLD_LAW)) == ParameterError.UNKNOWN_KEY.code
+    assert (
+        code_of(lambda: table.as_of("demo.nothing", date(2025, 1, 1), Regime.OLD_LAW))
+        == ParameterError.UNKNOWN_KEY.code
+    )
 
 
 def test_reading_record_is_json_safe():
@@ -95,14 +106,26 @@ def test_reading_record_is_json_safe():
 @pytest.mark.parametrize(
     ("change", "detail"),
     [
-        (("value: \"1\"", "value: 1.0"), "quoted strings"),
-        (("value: \"1\"", "value: abc"), "not a number"),
+        (('value: "1"', "value: 1.0"), "quoted strings"),
+        (('value: "1"', "value: abc"), "not a number"),
         (("valid_from: 2022-01-01", "valid_from: 2014-09-01"), "two values start on"),
-        (("regime: new_law\n        valid_from: 2024-07-03\n        valid_to: 2030-01-01", "regime: new_law\n        valid_from: 2024-07-03\n        valid_to: 2020-01-01"), "valid_to"),
-        (("source: \"[S13]\"", "source: \"\""), "source"),
-        (("regimes: [old_law, transitional]\n        valid_from: 2014", "regimes: [old_law, future_law]\n        valid_from: 2014"), "unknown regime"),
+        (
+            (
+                "regime: new_law\n        valid_from: 2024-07-03\n        valid_to: 2030-01-01",
+                "regime: new_law\n        valid_from: 2024-07-03\n        valid_to: 2020-01-01",
+            ),
+            "valid_to",
+        ),
+        (('source: "[S13]"', 'source: ""'), "source"),
+        (
+            (
+                "regimes: [old_law, transitional]\n        valid_from: 2014",
+                "regimes: [old_law, future_law]\n        valid_from: 2014",
+            ),
+            "unknown regime",
+        ),
         (("data: anniversary", "data:"), "'data' may not be empty"),
-        (("unit: choice", "unit: \"\""), "unit"),
+        (("unit: choice", 'unit: ""'), "unit"),
         (("name: demo", "title: demo"), "'name'"),
         (("unconfirmed: true", "unconfirmed: maybe"), "unconfirmed"),
         (("unconfirmed: true", "unconfirmd: true"), "unknown field"),
@@ -187,4 +210,6 @@ def test_contribution_figures_match_rules_md(shipped_table, key, on, regime, val
 
 def test_new_law_has_no_values_before_3_july_2024(shipped_table):
     for key in ("pensions.total_rate.anniversary", "occupational_hazards.employer_rate", "wage.ceiling"):
-        assert code_of(lambda key=key: shipped_table.as_of(key, date(2024, 7, 2), Regime.NEW_LAW)) == "PRM-001"
+        assert (
+            code_of(lambda key=key: shipped_table.as_of(key, date(2024, 7, 2), Regime.NEW_LAW)) == "PRM-001"
+        )

@@ -101,17 +101,23 @@ def test_exclusion_constraint_forbids_overlapping_validity(loaded_parameters):
     ParameterValue.objects.create(regime="old_law", valid_from=date(2021, 1, 1), value_decimal=2, **common)
     ParameterValue.objects.create(regime="new_law", valid_from=date(2020, 6, 1), value_decimal=3, **common)
     with pytest.raises(IntegrityError), transaction.atomic():
-        ParameterValue.objects.create(regime="old_law", valid_from=date(2020, 6, 1), value_decimal=4, **common)
+        ParameterValue.objects.create(
+            regime="old_law", valid_from=date(2020, 6, 1), value_decimal=4, **common
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         # An open-ended value overlaps everything after it.
-        ParameterValue.objects.create(regime="old_law", valid_from=date(2030, 1, 1), value_decimal=5, **common)
+        ParameterValue.objects.create(
+            regime="old_law", valid_from=date(2030, 1, 1), value_decimal=5, **common
+        )
 
 
 def test_check_constraints(loaded_parameters):
     version = ParameterSet.objects.get(pk=loaded_parameters[0].version_id)
     common = {"parameter_set": version, "key": "demo.y", "regime": "old_law", "unit": "u", "source": "s"}
     with pytest.raises(IntegrityError), transaction.atomic():
-        ParameterValue.objects.create(valid_from=date(2020, 1, 1), valid_to=date(2020, 1, 1), value_decimal=1, **common)
+        ParameterValue.objects.create(
+            valid_from=date(2020, 1, 1), valid_to=date(2020, 1, 1), value_decimal=1, **common
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         ParameterValue.objects.create(valid_from=date(2020, 1, 1), value_decimal=1, value_json="x", **common)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -124,7 +130,10 @@ def test_a_calculation_keeps_pointing_at_the_version_it_used(loaded_parameters, 
     names v1, and v1 still reproduces it exactly."""
     v1 = parameter_versions_current()["contributions"]
     before = contribution_rates(
-        regime=Regime.OLD_LAW, nationality=NationalityClass.SAUDI, month=date(2023, 3, 1), read=parameter_reader()
+        regime=Regime.OLD_LAW,
+        nationality=NationalityClass.SAUDI,
+        month=date(2023, 3, 1),
+        read=parameter_reader(),
     )
     stored = before.as_record()  # what a bill would keep in its JSON column
     assert stored["version_ids"] == [v1]
@@ -142,7 +151,10 @@ def test_a_calculation_keeps_pointing_at_the_version_it_used(loaded_parameters, 
     assert parameter_versions_current()["contributions"] == v2
 
     after = contribution_rates(
-        regime=Regime.OLD_LAW, nationality=NationalityClass.SAUDI, month=date(2023, 3, 1), read=parameter_reader()
+        regime=Regime.OLD_LAW,
+        nationality=NationalityClass.SAUDI,
+        month=date(2023, 3, 1),
+        read=parameter_reader(),
     )
     assert after.version_ids == {v2}
     assert after.employer_rate == Decimal("11.80") and before.employer_rate == Decimal("11.75")
@@ -169,7 +181,7 @@ def test_a_key_may_live_in_one_file_only(loaded_parameters, tmp_path):
     other = tmp_path / "other.yaml"
     other.write_text(
         "name: other\nparameters:\n  wage.ceiling:\n    unit: SAR\n    values:\n"
-        "      - regime: old_law\n        valid_from: 2001-01-01\n        value: \"1\"\n        source: x\n",
+        '      - regime: old_law\n        valid_from: 2001-01-01\n        value: "1"\n        source: x\n',
         encoding="utf-8",
     )
     with pytest.raises(SimisError) as caught:

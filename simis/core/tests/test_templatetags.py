@@ -35,7 +35,10 @@ def test_empty_and_out_of_range_values():
     assert render("{{ d|hijri }}", d="not a date") == ""
     assert render("{{ d|hijri }}", d=date(1900, 1, 1)) == ""
     with translation.override("en"):
-        assert render("{% dual_date d %}", d=date(1900, 1, 1)) == '<time datetime="1900-01-01">1 January 1900</time>'
+        assert (
+            render("{% dual_date d %}", d=date(1900, 1, 1))
+            == '<time datetime="1900-01-01">1 January 1900</time>'
+        )
     assert render("{% dual_date d %}", d=None) == ""
 
 
