@@ -118,3 +118,16 @@ def test_landing_page_in_arabic(browser_page) -> None:  # type: ignore[no-untype
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("[data-audience]").count() == 4
     page.screenshot(path=str(TEST_OUTPUT / "portal-landing-ar.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_not_found_page_is_bilingual_and_coded(browser_page) -> None:  # type: ignore[no-untyped-def]
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    response = page.goto("/no-such-page/")
+    assert response is not None and response.status == 404
+    assert page.locator('[data-testid="error-code"]').inner_text() == "CORE-404"
+    assert page.locator('[data-testid="request-id"]').inner_text() == response.headers["x-request-id"]
+    assert page.locator('[lang="en"] h2').inner_text() == "Page not found"
+    page.screenshot(path=str(TEST_OUTPUT / "portal-404.png"), full_page=True)
