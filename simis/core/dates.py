@@ -99,7 +99,14 @@ class HijriDate:
 
 
 def hijri_month_length(year: int, month: int) -> int:
-    """29 or 30: the length of a Hijri month in the Umm al-Qura table."""
+    """29 or 30: the length of a Hijri month in the Umm al-Qura table (DATE-002 outside it)."""
+    if not FIRST_HIJRI_YEAR <= year <= LAST_HIJRI_YEAR or not 1 <= month <= 12:
+        raise SimisError(
+            DateError.HIJRI_OUT_OF_RANGE,
+            first=FIRST_HIJRI_YEAR,
+            last=LAST_HIJRI_YEAR,
+            value=f"{month}/{year}",
+        )
     return int(Hijri(year, month, 1).month_length())
 
 

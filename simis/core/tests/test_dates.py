@@ -73,6 +73,7 @@ def test_impossible_dates_are_refused_with_codes():
 def test_out_of_range_is_refused_with_codes():
     assert code_of(lambda: from_hijri(1342, 12, 1)) == DateError.HIJRI_OUT_OF_RANGE.code
     assert code_of(lambda: from_hijri(1501, 1, 1)) == "DATE-002"
+    assert code_of(lambda: hijri_month_length(1342, 1)) == "DATE-002"
     assert code_of(lambda: to_hijri(FIRST_CONVERTIBLE - timedelta(days=1))) == "DATE-003"
     assert code_of(lambda: to_hijri(LAST_CONVERTIBLE + timedelta(days=1))) == "DATE-003"
     with pytest.raises(SimisError) as caught:
