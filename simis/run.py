@@ -33,6 +33,7 @@ def main() -> int:
         devdb.start()
     _manage("migrate", "--no-input", "-v", "0")
     _manage("createcachetable")
+    _manage("parameters_load")
     _manage("collectstatic", "--no-input", "-v", "0")
     _manage("demo_load")
     children = [
