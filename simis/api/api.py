@@ -26,7 +26,7 @@ from simis.api.caller import ApiCaller
 from simis.api.errors import ApiError
 from simis.api.gateway import CALLER_ATTRIBUTE, error_response
 from simis.api.server_key import server_identity
-from simis.core.errors import CoreError, SimisError
+from simis.core.errors import SimisError
 
 logger = logging.getLogger("simis.api")
 
@@ -175,7 +175,7 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 404:
         return error_response(SimisError(ApiError.NOT_FOUND))
-    return error_response(SimisError(CoreError.BAD_REQUEST), status=exc.status_code)
+    return error_response(SimisError(ApiError.BAD_REQUEST, detail=exc.message), status=exc.status_code)
 
 
 @api.exception_handler(Exception)

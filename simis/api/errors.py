@@ -136,6 +136,7 @@ class ApiError(ErrorCatalogue):
     )
 
     # --- General ---
+    BAD_REQUEST = ("API-400", _("The request could not be understood: %(detail)s"), 400)
     NOT_FOUND = ("API-404", _("There is no web service at this address."), 404)
     METHOD_NOT_ALLOWED = ("API-405", _("This web service does not accept the %(method)s method."), 405)
     VALIDATION_FAILED = (

@@ -361,9 +361,14 @@ def test_a_method_the_service_does_not_take_is_a_coded_405(caller: SignedCaller,
 
 
 def test_invalid_data_is_a_coded_422_with_the_fields(caller: SignedCaller, nour):
-    response = caller.call(nour, "POST", ECHO, body=b'{"message": 12', idempotency_key="bad-json")
+    response = caller.call(nour, "POST", ECHO, {"message": ["not", "text"]}, idempotency_key="bad-data")
     body = assert_refused(response, 422, "API-422")
-    assert "errors" in body
+    assert body["errors"][0]["loc"][-1] == "message"
+
+
+def test_a_body_that_is_not_json_is_a_coded_400(caller: SignedCaller, nour):
+    response = caller.call(nour, "POST", ECHO, body=b'{"message": 12', idempotency_key="bad-json")
+    assert_refused(response, 400, "API-400")
 
 
 def test_the_openapi_document_is_published(client):
