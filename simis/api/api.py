@@ -97,7 +97,9 @@ class EchoIn(Schema):
 
 
 class EchoOut(Schema):
-    receipt: str = Field(..., description="Server-generated; a replay of the same write returns the same one.")
+    receipt: str = Field(
+        ..., description="Server-generated; a replay of the same write returns the same one."
+    )
     partner_code: str
     message: str
     received_at: datetime
@@ -155,7 +157,11 @@ def _simis_error(request: HttpRequest, exc: SimisError) -> HttpResponse:
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
-        {"loc": list(error.get("loc", [])), "msg": str(error.get("msg", "")), "type": str(error.get("type", ""))}
+        {
+            "loc": list(error.get("loc", [])),
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
         for error in exc.errors
     ]
     return error_response(SimisError(ApiError.VALIDATION_FAILED), extra={"errors": errors})

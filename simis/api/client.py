@@ -156,7 +156,9 @@ def response_verify(
     match ``body``) and, when the request was signed, bound to that request's signature."""
     certificate = sig.certificate_load(certificate_pem)
     try:
-        received = sig.signature_parse(headers.get("signature-input"), headers.get("signature"), label=RESPONSE_LABEL)
+        received = sig.signature_parse(
+            headers.get("signature-input"), headers.get("signature"), label=RESPONSE_LABEL
+        )
         if received.params.keyid != sig.certificate_keyid(certificate):
             raise ResponseSignatureError("the response is signed by another key than the SIMIS certificate")
         required = [sig.component("@status"), sig.component("content-digest")]
@@ -164,7 +166,9 @@ def response_verify(
             required.append(sig.component("signature", req=True, key=REQUEST_LABEL))
         for item in required:
             if not received.covers(item):
-                raise ResponseSignatureError(f"the response signature does not cover {sig.component_name(item)}")
+                raise ResponseSignatureError(
+                    f"the response signature does not cover {sig.component_name(item)}"
+                )
         sig.signature_check_times(
             received.params, now=now or int(time.time()), max_age=MAX_RESPONSE_AGE, max_skew=MAX_CLOCK_SKEW
         )
@@ -270,12 +274,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m simis.api.client", description="Call the SIMIS web services with a signed request."
     )
-    parser.add_argument("--base-url", required=True, help="SIMIS's address, e.g. https://simis.example.gov.sa")
+    parser.add_argument(
+        "--base-url", required=True, help="SIMIS's address, e.g. https://simis.example.gov.sa"
+    )
     parser.add_argument("--signing-base-url", help="SIMIS's public address, when requests go elsewhere")
     parser.add_argument("--keyid", required=True, help="the key id of your registered certificate")
     parser.add_argument("--key", required=True, type=Path, help="your private key (PEM file)")
-    parser.add_argument("--server-certificate", type=Path, help="SIMIS's certificate (PEM) to check responses with")
-    parser.add_argument("--json", dest="json_body", help="request body as JSON text, or @file to read it from a file")
+    parser.add_argument(
+        "--server-certificate", type=Path, help="SIMIS's certificate (PEM) to check responses with"
+    )
+    parser.add_argument(
+        "--json", dest="json_body", help="request body as JSON text, or @file to read it from a file"
+    )
     parser.add_argument("--idempotency-key", help="for a write; a new UUID when omitted")
     parser.add_argument("--language", default="ar", choices=["ar", "en"], help="language of refusal messages")
     parser.add_argument("method", help="GET, POST, PUT, PATCH or DELETE")

@@ -6,10 +6,16 @@ on ``code``; the texts are for the people reading their logs. Codes never change
 
 from __future__ import annotations
 
-from django.utils.functional import Promise
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from simis.core.errors import ErrorCatalogue
+
+if TYPE_CHECKING:  # the stubs name the lazy-string type; at run time it is Promise
+    from django.utils.functional import _StrPromise as Promise
+else:
+    from django.utils.functional import Promise
 
 
 class ApiError(ErrorCatalogue):

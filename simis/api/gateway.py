@@ -66,7 +66,9 @@ CALLER_ATTRIBUTE = "simis_api_caller"
 # URL names (django-ninja's and ours) served without a partner signature.
 PUBLIC_URL_NAMES = frozenset({"openapi-json", "openapi-view", "api-root", "simis-certificate"})
 # Made afresh for every delivery, so never stored with an idempotent response.
-_UNSTORED_HEADERS = frozenset({"content-length", "content-digest", "signature", "signature-input", "idempotent-replayed"})
+_UNSTORED_HEADERS = frozenset(
+    {"content-length", "content-digest", "signature", "signature-input", "idempotent-replayed"}
+)
 
 _PROBLEM_ERRORS = {
     Problem.MISSING: ApiError.SIGNATURE_MISSING,
@@ -160,19 +162,31 @@ def request_verify(request: HttpRequest, *, now: datetime) -> tuple[ApiCaller, R
         partner_id = certificate.partner_id
         for name in required_components(request):
             if not received.covers(component(name)):
-                raise Refusal(SimisError(ApiError.COMPONENT_MISSING, component=f'"{name}"'), partner_id=partner_id, keyid=keyid)
+                raise Refusal(
+                    SimisError(ApiError.COMPONENT_MISSING, component=f'"{name}"'),
+                    partner_id=partner_id,
+                    keyid=keyid,
+                )
         message_verify(message, received, certificate_load(certificate.pem).public_key())  # type: ignore[arg-type]
         if certificate.revoked_at is not None:
             raise Refusal(SimisError(ApiError.KEY_REVOKED, keyid=keyid), partner_id=partner_id, keyid=keyid)
         if not certificate.not_before <= now <= certificate.not_after:
-            raise Refusal(SimisError(ApiError.KEY_NOT_VALID_NOW, keyid=keyid), partner_id=partner_id, keyid=keyid)
-        signature_check_times(params, now=rules.epoch_seconds(now), max_age=MAX_SIGNATURE_AGE, max_skew=MAX_CLOCK_SKEW)
+            raise Refusal(
+                SimisError(ApiError.KEY_NOT_VALID_NOW, keyid=keyid), partner_id=partner_id, keyid=keyid
+            )
+        signature_check_times(
+            params, now=rules.epoch_seconds(now), max_age=MAX_SIGNATURE_AGE, max_skew=MAX_CLOCK_SKEW
+        )
         if request.body or received.covers(component("content-digest")):
             # Over the raw bytes received, before anything parses them.
             content_digest_verify(message.headers.get("content-digest"), request.body)
         partner = certificate.partner
         if partner.status != PartnerStatus.ACTIVE:
-            raise Refusal(SimisError(ApiError.PARTNER_SUSPENDED, partner=partner.code), partner_id=partner_id, keyid=keyid)
+            raise Refusal(
+                SimisError(ApiError.PARTNER_SUSPENDED, partner=partner.code),
+                partner_id=partner_id,
+                keyid=keyid,
+            )
         if not services.nonce_remember(keyid=keyid, nonce=params.nonce, now=now, lifetime=NONCE_LIFETIME):
             raise Refusal(SimisError(ApiError.NONCE_REPLAYED), partner_id=partner_id, keyid=keyid)
     except SignatureError as exc:
@@ -223,7 +237,9 @@ def idempotent_run(
         services.idempotency_complete(
             record=start.record,
             status=response.status_code,
-            headers=[(name, value) for name, value in response.items() if name.lower() not in _UNSTORED_HEADERS],
+            headers=[
+                (name, value) for name, value in response.items() if name.lower() not in _UNSTORED_HEADERS
+            ],
             body=response.content,
             now=timezone.now(),
         )
@@ -241,7 +257,9 @@ def replay_response(record: Any) -> HttpResponse:
 # --- Responses --------------------------------------------------------------------------------
 
 
-def error_response(error: SimisError, *, extra: dict[str, Any] | None = None, status: int | None = None) -> JsonResponse:
+def error_response(
+    error: SimisError, *, extra: dict[str, Any] | None = None, status: int | None = None
+) -> JsonResponse:
     """The coded refusal body: the message in the active language, both texts always."""
     if status is None:
         status = error.error.status if isinstance(error.error, ApiError) else 400
@@ -273,10 +291,14 @@ def response_sign(
     bound = [component("@method", req=True), component("@target-uri", req=True)]
     if received is not None:
         bound.append(component("signature", req=True, key=received.label))
-    message = HttpMessage(status=response.status_code, headers=headers_normalise(response.items()), request=request_part)
+    message = HttpMessage(
+        status=response.status_code, headers=headers_normalise(response.items()), request=request_part
+    )
     params = SignatureParameters(created=rules.epoch_seconds(now), keyid=identity.keyid, alg=identity.alg)
     try:
-        fields = message_sign(message, covered + bound, params, identity.private_key, label=RESPONSE_SIGNATURE_LABEL)
+        fields = message_sign(
+            message, covered + bound, params, identity.private_key, label=RESPONSE_SIGNATURE_LABEL
+        )
     except SignatureError:
         # A request target that is not ASCII cannot be covered; sign the response alone.
         fields = message_sign(message, covered, params, identity.private_key, label=RESPONSE_SIGNATURE_LABEL)

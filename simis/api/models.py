@@ -103,7 +103,9 @@ class PartnerCertificate(models.Model):
         verbose_name_plural = _("partner certificates")
         ordering = ["partner", "-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(not_after__gt=models.F("not_before")), name="api_cert_validity_order"),
+            models.CheckConstraint(
+                condition=Q(not_after__gt=models.F("not_before")), name="api_cert_validity_order"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -125,6 +127,9 @@ class UsedNonce(models.Model):
         verbose_name_plural = _("used nonces")
         constraints = [models.UniqueConstraint(fields=["keyid", "nonce"], name="api_nonce_once_per_key")]
 
+    def __str__(self) -> str:
+        return f"{self.keyid} {self.nonce}"
+
 
 class IdempotencyRecord(models.Model):
     """The stored outcome of a write, keyed by the partner's Idempotency-Key. The row is
@@ -145,4 +150,9 @@ class IdempotencyRecord(models.Model):
     class Meta:
         verbose_name = _("idempotency record")
         verbose_name_plural = _("idempotency records")
-        constraints = [models.UniqueConstraint(fields=["partner", "key"], name="api_idempotency_key_per_partner")]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "key"], name="api_idempotency_key_per_partner")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"

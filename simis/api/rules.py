@@ -94,7 +94,12 @@ def idempotency_key_read(header: str | None) -> str:
     value = header.strip()
     if len(value) >= 2 and value[0] == value[-1] == '"':
         value = value[1:-1]
-    if not value or len(value) > IDEMPOTENCY_KEY_MAX_LENGTH or not _VISIBLE_ASCII_RE.match(value) or '"' in value:
+    if (
+        not value
+        or len(value) > IDEMPOTENCY_KEY_MAX_LENGTH
+        or not _VISIBLE_ASCII_RE.match(value)
+        or '"' in value
+    ):
         raise SimisError(ApiError.IDEMPOTENCY_KEY_INVALID, max_length=IDEMPOTENCY_KEY_MAX_LENGTH)
     return value
 

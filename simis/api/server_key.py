@@ -77,7 +77,9 @@ def _load(key_path: str, certificate_path: str) -> ServerIdentity:
     except (OSError, signatures.SignatureError) as exc:
         raise SimisError(ApiError.SIGNING_KEY_MISSING) from exc
     public_der = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    if private_key.public_key().public_bytes(*public_der) != certificate.public_key().public_bytes(*public_der):
+    if private_key.public_key().public_bytes(*public_der) != certificate.public_key().public_bytes(
+        *public_der
+    ):
         # A certificate for another key would make every response fail verification.
         raise SimisError(ApiError.SIGNING_KEY_MISSING)
     return ServerIdentity(
@@ -135,7 +137,11 @@ def self_signed_certificate(
     """A self-signed end-entity certificate (PEM) for ``private_key``, with a key usage of
     digital signatures only."""
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    digest = None if isinstance(private_key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey) else hashes.SHA256()
+    digest = (
+        None
+        if isinstance(private_key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey)
+        else hashes.SHA256()
+    )
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)

@@ -17,7 +17,14 @@ from simis.api import rules
 from simis.api.actions import ApiAuditAction
 from simis.api.caller import ApiCaller
 from simis.api.errors import ApiError
-from simis.api.models import IdempotencyRecord, Partner, PartnerCertificate, PartnerKind, PartnerStatus, UsedNonce
+from simis.api.models import (
+    IdempotencyRecord,
+    Partner,
+    PartnerCertificate,
+    PartnerKind,
+    PartnerStatus,
+    UsedNonce,
+)
 from simis.audit.public import audit_record, model_snapshot
 from simis.core.errors import SimisError
 
@@ -95,7 +102,13 @@ def partner_onboard(
 
 
 def _partner_status_set(
-    *, partner: Partner, status: PartnerStatus, action: ApiAuditAction, reason: str, actor: Any, request: HttpRequest | None
+    *,
+    partner: Partner,
+    status: PartnerStatus,
+    action: ApiAuditAction,
+    reason: str,
+    actor: Any,
+    request: HttpRequest | None,
 ) -> Partner:
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if partner.status == status:
@@ -173,7 +186,9 @@ def partner_certificate_add(
         actor=actor,
         action=ApiAuditAction.CERTIFICATE_ADDED,
         subject=certificate,
-        after=model_snapshot(certificate, ["partner", "keyid", "algorithm", "subject", "not_before", "not_after"]),
+        after=model_snapshot(
+            certificate, ["partner", "keyid", "algorithm", "subject", "not_before", "not_after"]
+        ),
         extra={"partner": partner.code, "fingerprint_sha256": facts.fingerprint_sha256},
         request=request,
     )
@@ -317,7 +332,9 @@ def idempotency_complete(
     return record
 
 
-def idempotency_purge(*, older_than: timedelta = IDEMPOTENCY_MIN_RETENTION, now: datetime | None = None) -> int:
+def idempotency_purge(
+    *, older_than: timedelta = IDEMPOTENCY_MIN_RETENTION, now: datetime | None = None
+) -> int:
     """Delete idempotency records created more than ``older_than`` ago (never less than 24 h:
     partners are promised a day to retry). A key used again after that is a new request."""
     if older_than < IDEMPOTENCY_MIN_RETENTION:

@@ -219,7 +219,7 @@ class SignatureParameters:
     @classmethod
     def from_sfv(cls, params: Mapping[str, Any]) -> SignatureParameters:
         found: dict[str, Any] = {}
-        for name, kind in (("created", int), ("expires", int)):
+        for name in ("created", "expires"):
             if name in params:
                 value = params[name]
                 if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -234,7 +234,9 @@ class SignatureParameters:
         return cls(**found)
 
 
-def covered_components(components: Sequence[http_sfv.Item], params: SignatureParameters) -> http_sfv.InnerList:
+def covered_components(
+    components: Sequence[http_sfv.Item], params: SignatureParameters
+) -> http_sfv.InnerList:
     """The inner list that is both the ``Signature-Input`` member and ``@signature-params``."""
     inner = http_sfv.InnerList(list(components))
     for name, value in params.as_sfv().items():
@@ -411,7 +413,9 @@ def signature_parse(
     if label is None:
         label = next((name for name in inputs if name in values), None)
         if label is None:
-            raise SignatureError(Problem.MALFORMED, "no label is present in both Signature-Input and Signature")
+            raise SignatureError(
+                Problem.MALFORMED, "no label is present in both Signature-Input and Signature"
+            )
     elif label not in inputs or label not in values:
         raise SignatureError(Problem.MISSING, f"no signature labelled {label}")
     covered = inputs[label]

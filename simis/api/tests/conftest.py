@@ -27,9 +27,13 @@ KEY_MAKERS: dict[str, Callable[[], Any]] = {
 }
 
 
-def certificate_for(key: Any, *, days: int = 365, start: dt.datetime | None = None, name: str = "test") -> str:
+def certificate_for(
+    key: Any, *, days: int = 365, start: dt.datetime | None = None, name: str = "test"
+) -> str:
     start = start or dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
-    return self_signed_certificate(key, name, not_before=start, not_after=start + dt.timedelta(days=days)).decode()
+    return self_signed_certificate(
+        key, name, not_before=start, not_after=start + dt.timedelta(days=days)
+    ).decode()
 
 
 @dataclass
@@ -136,7 +140,11 @@ class SignedCaller:
             fields.pop(name, None)
         content_type = fields.pop("Content-Type", "application/octet-stream")
         response = self.client.generic(
-            method, path, data=sent_body if sent_body is not None else body, content_type=content_type, headers=fields
+            method,
+            path,
+            data=sent_body if sent_body is not None else body,
+            content_type=content_type,
+            headers=fields,
         )
         response.signed_fields = fields
         return response

@@ -48,7 +48,9 @@ def verify_simis_signature(client, response, method: str, path: str, request_sig
 # --- Accepted ---------------------------------------------------------------------------------
 
 
-def test_a_signed_read_is_answered_with_the_partner_it_was_signed_for(caller: SignedCaller, nour: PartnerIdentity):
+def test_a_signed_read_is_answered_with_the_partner_it_was_signed_for(
+    caller: SignedCaller, nour: PartnerIdentity
+):
     response = caller.call(nour, "GET", WHOAMI)
     assert response.status_code == 200, response.content
     body = response.json()
@@ -241,7 +243,9 @@ def test_unreadable_signature_headers_are_refused(caller: SignedCaller, nour):
 def test_an_alg_that_does_not_match_the_certificate_is_refused(caller: SignedCaller, nour):
     fields = {}
     message = signatures.HttpMessage(method="GET", target_uri=public_url(WHOAMI), headers={})
-    params = signatures.SignatureParameters(created=int(time.time()), nonce="n-alg", keyid=nour.keyid, alg="ed25519")
+    params = signatures.SignatureParameters(
+        created=int(time.time()), nonce="n-alg", keyid=nour.keyid, alg="ed25519"
+    )
     covered = [signatures.component("@method"), signatures.component("@target-uri")]
     fields.update(signatures.message_sign(message, covered, params, nour.key))
     fields["Signature-Input"] = fields["Signature-Input"].replace('alg="ed25519"', 'alg="rsa-pss-sha512"')
@@ -319,7 +323,13 @@ def test_answers_are_signed_by_simis_and_bound_to_the_request(caller: SignedCall
     assert response["Content-Digest"] == signatures.content_digest(response.content)
     verify_simis_signature(client, response, "GET", WHOAMI, response.signed_fields["Signature"])
     signature_input = response["Signature-Input"]
-    for name in ('"@status"', '"content-digest"', '"@method";req', '"@target-uri";req', '"signature";req;key="sig1"'):
+    for name in (
+        '"@status"',
+        '"content-digest"',
+        '"@method";req',
+        '"@target-uri";req',
+        '"signature";req;key="sig1"',
+    ):
         assert name in signature_input
 
 

@@ -20,10 +20,12 @@ DEMO_CODE = "NOUR-TRADING"
 
 
 class Command(BaseCommand):
-    help = "Create the demo partner (Nour Trading's payroll system) and a key pair for it under var/demo-partner/."
+    help = "Create the demo partner (Nour Trading payroll system) with a key pair under var/demo-partner/."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--directory", type=Path, help="where the key files go (default var/demo-partner)")
+        parser.add_argument(
+            "--directory", type=Path, help="where the key files go (default var/demo-partner)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not development_keys_allowed():
@@ -63,4 +65,4 @@ class Command(BaseCommand):
             f"--server-certificate {server_certificate_path}"
         )
         self.stdout.write(f"  {common} GET /api/v1/whoami")
-        self.stdout.write(f"  {common} --json '{{\"message\": \"hello\"}}' POST /api/v1/echo")
+        self.stdout.write(f'  {common} --json \'{{"message": "hello"}}\' POST /api/v1/echo')

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--name-en", required=True)
         parser.add_argument("--kind", required=True, choices=PartnerKind.values)
         parser.add_argument("--organisation-key", default="", help="establishment number, hospital code…")
-        parser.add_argument("--certificate", required=True, type=Path, help="PEM file of the X.509 certificate")
+        parser.add_argument(
+            "--certificate", required=True, type=Path, help="PEM file of the X.509 certificate"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
