@@ -166,7 +166,13 @@ def step_up_required(permission: str) -> Callable[[Callable[..., HttpResponse]],
             try:
                 require_step_up(request, permission)
             except SimisError:
-                return redirect(step_up_url(_return_to(request), permission))
+                target = step_up_url(_return_to(request), permission)
+                if request.headers.get("HX-Request"):
+                    # htmx would follow a redirect inside its fragment; make it navigate instead.
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = target
+                    return response
+                return redirect(target)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_load_twice_creates_each_account_once(django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     out = io.StringIO()
     call_command("demo_load", stdout=out)
-    assert "Simis-demo-2026!" in out.getvalue() and "demo_totp" in out.getvalue()
+    assert "Simis-demo-2026!" in out.getvalue() and "demo-totp" in out.getvalue()
     assert set(User.objects.values_list("audience", flat=True)) == {
         "staff",
         "employer",

@@ -82,3 +82,27 @@ def test_employer_pages_show_own_organisation_and_hide_others(
     assert client.get(f"/identity/organisations/establishment/{BADR}/users/").status_code == 404
     listing = client.get("/identity/organisations/")
     assert NOUR.encode() in listing.content and BADR.encode() not in listing.content
+
+
+def test_scoped_queryset_mixin_filters_list_views(nour: Persona, badr: Persona) -> None:
+    from django.test import RequestFactory
+    from django.views.generic import ListView
+
+    from simis.identity.public import ScopedQuerysetMixin
+
+    class MembershipList(ScopedQuerysetMixin, ListView):
+        model = OrganisationMembership
+        scope_field_map = BY_ESTABLISHMENT
+
+    view = MembershipList()
+    view.request = RequestFactory().get("/")
+    view.request.user = nour.user
+    assert {m.org_key for m in view.get_queryset()} == {NOUR}
+
+    class Forgetful(ScopedQuerysetMixin, ListView):
+        model = OrganisationMembership
+
+    forgetful = Forgetful()
+    forgetful.request = view.request
+    with pytest.raises(TypeError):
+        forgetful.get_queryset()

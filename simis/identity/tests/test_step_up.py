@@ -127,3 +127,23 @@ def test_assertion_from_an_unregistered_key_is_refused(
         "/identity/step-up/", {"credential": json.dumps(stranger.get(public_key, "http://testserver"))}
     )
     assert response.status_code == 400 and b"IDN-021" in response.content
+
+
+def test_htmx_posts_are_told_to_navigate_to_the_step_up(
+    client: Client, khalid_with_key: SoftAuthenticator, huda: Persona, approver_function: JobFunction
+) -> None:
+    response = client.post(
+        f"/identity/staff/users/{huda.user.pk}/grant/",
+        {"job_function": approver_function.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 204 and response["HX-Redirect"].startswith("/identity/step-up/")
+
+
+def test_step_up_page_without_a_key_points_to_enrolment(client: Client, khalid: Persona) -> None:
+    from simis.identity.tests.conftest import sign_in
+
+    sign_in(client, khalid)
+    page = client.get("/identity/step-up/", {"next": "https://evil.example/"})
+    assert b"IDN-022" in page.content and b"/accounts/2fa/webauthn/add/" in page.content
+    assert page.context["next_url"] == "/"  # an off-site next is never followed

@@ -25,7 +25,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {row.username:<13} {row.audience:<12} {row.organisation or '-':<26} {new}")
         self.stdout.write(
             "Every account has an authenticator app (TOTP) enrolled with a fixed secret. Current code:\n"
-            "  manage.py demo_totp <username>\n"
-            "Security keys (WebAuthn, needed for sensitive actions such as granting job functions)\n"
-            "can be added after sign-in from the account security page: /accounts/2fa/"
+            "  SIMIS_DEMO=true .venv/bin/simis demo-totp <username>\n"
+            "Security keys (WebAuthn) are needed for sensitive actions such as granting a job function\n"
+            "(staff → Users and job functions; 'reviewer' is a staff member to grant to). Add one after\n"
+            "signing in, from the account security page /accounts/2fa/. Browse http://localhost:8000:\n"
+            "browsers refuse security keys on bare IP addresses such as 127.0.0.1."
         )
