@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "simis.audit",
     "simis.identity",
     "simis.api",
+    "simis.registry",
     "simis.portal",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -5,6 +5,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("identity/", include("simis.identity.urls")),
     path("api/", include("simis.api.urls")),
+    path("registry/", include("simis.registry.urls")),
     path("staff-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("simis.portal.urls")),
