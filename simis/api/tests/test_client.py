@@ -31,7 +31,9 @@ def live(live_server, settings):
 @pytest.mark.django_db(transaction=True)
 def test_the_client_talks_to_a_live_server_and_checks_its_signatures(live):
     nour = make_partner()
-    client = SimisClient(live.url, nour.keyid, _key_pem(nour), server_identity().certificate_pem, language="en")
+    client = SimisClient(
+        live.url, nour.keyid, _key_pem(nour), server_identity().certificate_pem, language="en"
+    )
 
     me = client.get("/api/v1/whoami").json()
     assert me["partner_code"] == "NOUR-TRADING" and me["keyid"] == nour.keyid
@@ -105,7 +107,16 @@ def test_the_command_line_calls_the_api(live, tmp_path, capsys):
     key.write_bytes(_key_pem(nour))
     certificate = tmp_path / "simis.pem"
     certificate.write_text(server_identity().certificate_pem)
-    common = ["--base-url", live.url, "--keyid", nour.keyid, "--key", str(key), "--server-certificate", str(certificate)]
+    common = [
+        "--base-url",
+        live.url,
+        "--keyid",
+        nour.keyid,
+        "--key",
+        str(key),
+        "--server-certificate",
+        str(certificate),
+    ]
 
     assert main([*common, "GET", "/api/v1/whoami"]) == 0
     assert json.loads(capsys.readouterr().out)["partner_code"] == "NOUR-TRADING"
@@ -115,5 +126,18 @@ def test_the_command_line_calls_the_api(live, tmp_path, capsys):
     assert main([*common, "--json", f"@{body}", "--idempotency-key", "cli-1", "POST", "/api/v1/echo"]) == 0
     assert json.loads(capsys.readouterr().out)["message"] == "من ملف"
 
-    assert main([*common, "--json", '{"message": "changed"}', "--idempotency-key", "cli-1", "POST", "/api/v1/echo"]) == 1
+    assert (
+        main(
+            [
+                *common,
+                "--json",
+                '{"message": "changed"}',
+                "--idempotency-key",
+                "cli-1",
+                "POST",
+                "/api/v1/echo",
+            ]
+        )
+        == 1
+    )
     assert "API-203" in capsys.readouterr().err

@@ -23,7 +23,12 @@ HASH = "a" * 64
 
 def _begin(partner_id: int):
     return services.idempotency_begin(
-        partner_id=partner_id, key="same-key", request_hash=HASH, method="POST", path="/api/v1/echo", now=timezone.now()
+        partner_id=partner_id,
+        key="same-key",
+        request_hash=HASH,
+        method="POST",
+        path="/api/v1/echo",
+        now=timezone.now(),
     )
 
 
@@ -37,7 +42,9 @@ def _in_own_session(work):
     return run
 
 
-def _first_holds_the_key(partner_id: int, claimed: threading.Event, release: threading.Event, *, commit: bool):
+def _first_holds_the_key(
+    partner_id: int, claimed: threading.Event, release: threading.Event, *, commit: bool
+):
     def work():
         with transaction.atomic():
             start = _begin(partner_id)
@@ -45,7 +52,11 @@ def _first_holds_the_key(partner_id: int, claimed: threading.Event, release: thr
             release.wait(10)
             if commit:
                 services.idempotency_complete(
-                    record=start.record, status=200, headers=[], body=b'{"receipt": "R-1"}', now=timezone.now()
+                    record=start.record,
+                    status=200,
+                    headers=[],
+                    body=b'{"receipt": "R-1"}',
+                    now=timezone.now(),
                 )
             else:
                 transaction.set_rollback(True)

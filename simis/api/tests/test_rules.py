@@ -16,7 +16,11 @@ NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 def _certificate(key, *, start=NOW - dt.timedelta(days=1), days=365, digital_signature=True) -> str:
     return self_signed_certificate(
-        key, "t", not_before=start, not_after=start + dt.timedelta(days=days), digital_signature=digital_signature
+        key,
+        "t",
+        not_before=start,
+        not_after=start + dt.timedelta(days=days),
+        digital_signature=digital_signature,
     ).decode()
 
 
@@ -46,7 +50,14 @@ def test_usable_idempotency_keys(header):
 
 @pytest.mark.parametrize(
     ("header", "code"),
-    [(None, "API-201"), ("  ", "API-201"), ("a b", "API-202"), ("k" * 256, "API-202"), ('""', "API-202"), ("مفتاح", "API-202")],
+    [
+        (None, "API-201"),
+        ("  ", "API-201"),
+        ("a b", "API-202"),
+        ("k" * 256, "API-202"),
+        ('""', "API-202"),
+        ("مفتاح", "API-202"),
+    ],
 )
 def test_unusable_idempotency_keys(header, code):
     with pytest.raises(SimisError) as refused:
@@ -55,8 +66,14 @@ def test_unusable_idempotency_keys(header, code):
 
 
 def test_the_target_uri_joins_the_public_address_path_and_query():
-    assert rules.target_uri("https://simis.example.gov.sa/", "/api/v1/x", "") == "https://simis.example.gov.sa/api/v1/x"
-    assert rules.target_uri("https://h/prefix", "/api/v1/x", "a=1&b=%20") == "https://h/prefix/api/v1/x?a=1&b=%20"
+    assert (
+        rules.target_uri("https://simis.example.gov.sa/", "/api/v1/x", "")
+        == "https://simis.example.gov.sa/api/v1/x"
+    )
+    assert (
+        rules.target_uri("https://h/prefix", "/api/v1/x", "a=1&b=%20")
+        == "https://h/prefix/api/v1/x?a=1&b=%20"
+    )
 
 
 def test_the_request_fingerprint_separates_its_parts():
@@ -97,10 +114,16 @@ def test_a_usable_certificate_is_described(make, algorithm):
     ("pem", "code"),
     [
         (lambda: "garbage", "API-301"),
-        (lambda: _certificate(ed25519.Ed25519PrivateKey.generate(), start=NOW - dt.timedelta(days=400)), "API-302"),
-        (lambda: _certificate(ed25519.Ed25519PrivateKey.generate(), start=NOW + dt.timedelta(days=2)), "API-303"),
+        (
+            lambda: _certificate(ed25519.Ed25519PrivateKey.generate(), start=NOW - dt.timedelta(days=400)),
+            "API-302",
+        ),
+        (
+            lambda: _certificate(ed25519.Ed25519PrivateKey.generate(), start=NOW + dt.timedelta(days=2)),
+            "API-303",
+        ),
         (lambda: _certificate(ec.generate_private_key(ec.SECP384R1())), "API-304"),
-        (lambda: _certificate(rsa.generate_private_key(public_exponent=65537, key_size=1024)), "API-304"),
+        (lambda: _certificate(rsa.generate_private_key(public_exponent=65537, key_size=1024)), "API-304"),  # noqa: S505
         (lambda: _certificate(ed25519.Ed25519PrivateKey.generate(), digital_signature=False), "API-307"),
     ],
     ids=["unreadable", "expired", "not-yet-valid", "p384", "rsa1024", "no-digital-signature"],

@@ -21,7 +21,11 @@ pytestmark = pytest.mark.django_db
 
 def test_registering_a_partner_is_audited():
     partner = services.partner_register(
-        code="dr-huda-hospital", name_ar="مستشفى الهدى", name_en="Al Huda Hospital", kind="hospital", organisation_key="H-17"
+        code="dr-huda-hospital",
+        name_ar="مستشفى الهدى",
+        name_en="Al Huda Hospital",
+        kind="hospital",
+        organisation_key="H-17",
     )
     assert partner.code == "DR-HUDA-HOSPITAL"
     assert partner.status == PartnerStatus.ACTIVE
@@ -56,13 +60,17 @@ def test_a_certificate_is_registered_once_and_audited(nour: PartnerIdentity, bad
 
 
 def test_a_partner_may_hold_several_certificates_for_a_key_rollover(nour: PartnerIdentity):
-    new = services.partner_certificate_add(partner=nour.partner, pem=certificate_for(ed25519.Ed25519PrivateKey.generate()))
+    new = services.partner_certificate_add(
+        partner=nour.partner, pem=certificate_for(ed25519.Ed25519PrivateKey.generate())
+    )
     assert set(nour.partner.certificates.values_list("keyid", flat=True)) == {nour.keyid, new.keyid}
 
 
 def test_onboarding_is_all_or_nothing():
     with pytest.raises(SimisError):
-        services.partner_onboard(code="HALF-DONE", name_ar="ن", name_en="N", kind="bank", certificate_pem="not a certificate")
+        services.partner_onboard(
+            code="HALF-DONE", name_ar="ن", name_en="N", kind="bank", certificate_pem="not a certificate"
+        )
     from simis.api.selectors import partner_by_code
 
     assert partner_by_code("HALF-DONE") is None
@@ -103,7 +111,12 @@ def test_a_nonce_is_accepted_once_per_key_and_purged_after_its_lifetime():
 
 def _begin(partner_id: int, key: str = "k", body_hash: str = "h" * 64):
     return services.idempotency_begin(
-        partner_id=partner_id, key=key, request_hash=body_hash, method="POST", path="/api/v1/echo", now=timezone.now()
+        partner_id=partner_id,
+        key=key,
+        request_hash=body_hash,
+        method="POST",
+        path="/api/v1/echo",
+        now=timezone.now(),
     )
 
 
@@ -112,7 +125,11 @@ def test_an_idempotency_key_is_claimed_then_replayed_then_refused_for_another_re
         start = _begin(nour.partner.pk)
         assert not start.replay
         services.idempotency_complete(
-            record=start.record, status=201, headers=[("Content-Type", "application/json")], body=b"{}", now=timezone.now()
+            record=start.record,
+            status=201,
+            headers=[("Content-Type", "application/json")],
+            body=b"{}",
+            now=timezone.now(),
         )
     with transaction.atomic():
         again = _begin(nour.partner.pk)
@@ -126,7 +143,12 @@ def test_idempotency_records_are_kept_at_least_a_day(nour: PartnerIdentity):
     now = timezone.now()
     for key, age in (("old", 25), ("recent", 23)):
         IdempotencyRecord.objects.create(
-            partner=nour.partner, key=key, request_hash="h", method="POST", path="/", created_at=now - dt.timedelta(hours=age)
+            partner=nour.partner,
+            key=key,
+            request_hash="h",
+            method="POST",
+            path="/",
+            created_at=now - dt.timedelta(hours=age),
         )
     with pytest.raises(ValueError):
         services.idempotency_purge(older_than=dt.timedelta(hours=1), now=now)
@@ -137,7 +159,12 @@ def test_idempotency_records_are_kept_at_least_a_day(nour: PartnerIdentity):
 def test_the_hourly_job_purges_both(nour: PartnerIdentity):
     now = timezone.now()
     IdempotencyRecord.objects.create(
-        partner=nour.partner, key="old", request_hash="h", method="POST", path="/", created_at=now - dt.timedelta(days=2)
+        partner=nour.partner,
+        key="old",
+        request_hash="h",
+        method="POST",
+        path="/",
+        created_at=now - dt.timedelta(days=2),
     )
     UsedNonce.objects.create(keyid="k", nonce="n", seen_at=now, expires_at=now - dt.timedelta(seconds=1))
     tasks.api_records_purge(timestamp=int(now.timestamp()))

@@ -37,7 +37,10 @@ RFC_REQUEST = sig.HttpMessage(
             ("Host", "example.com"),
             ("Date", "Tue, 20 Apr 2021 02:07:55 GMT"),
             ("Content-Type", "application/json"),
-            ("Content-Digest", "sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:"),
+            (
+                "Content-Digest",
+                "sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:",
+            ),
             ("Content-Length", "18"),
         ]
     ),
@@ -48,7 +51,10 @@ RFC_RESPONSE = sig.HttpMessage(
         [
             ("Date", "Tue, 20 Apr 2021 02:07:56 GMT"),
             ("Content-Type", "application/json"),
-            ("Content-Digest", "sha-512=:mEWXIS7MaLRuGgxOBdODa3xqM1XdEvxoYhvlCFJ41QJgJc4GTsPp29l5oGX69wWdXymyU0rjJuahq4l5aGgfLQ==:"),
+            (
+                "Content-Digest",
+                "sha-512=:mEWXIS7MaLRuGgxOBdODa3xqM1XdEvxoYhvlCFJ41QJgJc4GTsPp29l5oGX69wWdXymyU0rjJuahq4l5aGgfLQ==:",
+            ),
             ("Content-Length", "23"),
         ]
     ),
@@ -65,7 +71,10 @@ def _public(pem: bytes):
 def test_b26_ed25519_signature_base_and_signature_are_the_rfcs_byte_for_byte():
     """RFC 9421 B.2.6: Ed25519 is deterministic, so our signature must equal the RFC's."""
     key = sig.private_key_load(RFC_ED25519_PRIVATE)
-    components = [sig.component(name) for name in ("date", "@method", "@path", "@authority", "content-type", "content-length")]
+    components = [
+        sig.component(name)
+        for name in ("date", "@method", "@path", "@authority", "content-type", "content-length")
+    ]
     params = sig.SignatureParameters(created=1618884473, keyid="test-key-ed25519")
     covered = sig.covered_components(components, params)
     expected_base = (
@@ -95,13 +104,15 @@ def test_b26_ed25519_signature_base_and_signature_are_the_rfcs_byte_for_byte():
 def test_b24_ecdsa_p256_response_signature_from_the_rfc_verifies():
     """RFC 9421 B.2.4: a response signed with ecdsa-p256-sha256 (r‖s, not DER)."""
     received = sig.signature_parse(
-        'sig-b24=("@status" "content-type" "content-digest" "content-length");created=1618884473;keyid="test-key-ecc-p256"',
+        'sig-b24=("@status" "content-type" "content-digest" "content-length")'
+        ';created=1618884473;keyid="test-key-ecc-p256"',
         "sig-b24=:wNmSUAhwb5LxtOtOpNa6W5xj067m5hFrj0XQ4fvpaCLx0NKocgPquLgyahnzDnDAUy5eCdlYUEkLIj+32oiasw==:",
     )
     assert sig.signature_base(RFC_RESPONSE, received.covered) == (
         b'"@status": 200\n'
         b'"content-type": application/json\n'
-        b'"content-digest": sha-512=:mEWXIS7MaLRuGgxOBdODa3xqM1XdEvxoYhvlCFJ41QJgJc4GTsPp29l5oGX69wWdXymyU0rjJuahq4l5aGgfLQ==:\n'
+        b'"content-digest": sha-512=:mEWXIS7MaLRuGgxOBdODa3xqM1XdEvxoYhvlCFJ41QJgJc4GTsPp29'
+        b"l5oGX69wWdXymyU0rjJuahq4l5aGgfLQ==:\n"
         b'"content-length": 23\n'
         b'"@signature-params": ("@status" "content-type" "content-digest" "content-length")'
         b';created=1618884473;keyid="test-key-ecc-p256"'
@@ -114,7 +125,9 @@ def test_b24_ecdsa_p256_response_signature_from_the_rfc_verifies():
 
 
 def test_content_digest_matches_rfc_9530_examples():
-    assert sig.content_digest(b'{"hello": "world"}') == "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:"
+    assert (
+        sig.content_digest(b'{"hello": "world"}') == "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:"
+    )
     assert sig.content_digest(b'{"hello": "world"}', "sha-512") == (
         "sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:"
     )
@@ -122,7 +135,9 @@ def test_content_digest_matches_rfc_9530_examples():
 
 
 def test_derived_components_follow_rfc_9421_section_2_2():
-    request = sig.HttpMessage(method="POST", target_uri="https://www.example.com/path?param=value&foo=bar&baz=bat%2Dman")
+    request = sig.HttpMessage(
+        method="POST", target_uri="https://www.example.com/path?param=value&foo=bar&baz=bat%2Dman"
+    )
     values = {
         name: sig.component_value(request, sig.component(name))
         for name in ("@method", "@target-uri", "@authority", "@scheme", "@request-target", "@path", "@query")
@@ -151,15 +166,23 @@ def test_a_dictionary_member_is_its_serialised_value_rfc_9421_section_2_1_2():
 
 
 def test_header_lines_are_trimmed_and_combined_rfc_9421_section_2_1():
-    combined = sig.headers_normalise([("X-OWS-Header", "   Leading and trailing whitespace.   "), ("X-Obs", "a"), ("x-obs", " b")])
+    combined = sig.headers_normalise(
+        [("X-OWS-Header", "   Leading and trailing whitespace.   "), ("X-Obs", "a"), ("x-obs", " b")]
+    )
     assert combined == {"x-ows-header": "Leading and trailing whitespace.", "x-obs": "a, b"}
 
 
 def test_a_response_covers_request_components_with_req():
-    request = sig.HttpMessage(method="POST", target_uri="https://simis.example/api/v1/echo", headers={"signature": "sig1=:AAEC:"})
+    request = sig.HttpMessage(
+        method="POST", target_uri="https://simis.example/api/v1/echo", headers={"signature": "sig1=:AAEC:"}
+    )
     response = sig.HttpMessage(status=200, headers={"content-digest": "sha-256=:x:"}, request=request)
     covered = sig.covered_components(
-        [sig.component("@status"), sig.component("@method", req=True), sig.component("signature", req=True, key="sig1")],
+        [
+            sig.component("@status"),
+            sig.component("@method", req=True),
+            sig.component("signature", req=True, key="sig1"),
+        ],
         sig.SignatureParameters(created=1, keyid="k"),
     )
     assert sig.signature_base(response, covered) == (
@@ -185,7 +208,9 @@ def test_each_algorithm_signs_and_verifies_and_notices_any_change(alg: str):
     assert sig.algorithm_for_key(key) == sig.algorithm_for_key(key.public_key()) == alg
     message = sig.HttpMessage(method="GET", target_uri="https://simis.example/api/v1/whoami")
     components = [sig.component("@method"), sig.component("@target-uri")]
-    fields = sig.message_sign(message, components, sig.SignatureParameters(created=5, nonce="n", keyid="k", alg=alg), key)
+    fields = sig.message_sign(
+        message, components, sig.SignatureParameters(created=5, nonce="n", keyid="k", alg=alg), key
+    )
     received = sig.signature_parse(fields["Signature-Input"], fields["Signature"])
     sig.message_verify(message, received, key.public_key())
     moved = sig.HttpMessage(method="GET", target_uri="https://simis.example/api/v1/whoami?x=1")
@@ -207,7 +232,7 @@ def test_ecdsa_signatures_are_64_raw_bytes_not_der():
     "make",
     [
         lambda: ec.generate_private_key(ec.SECP384R1()),
-        lambda: rsa.generate_private_key(public_exponent=65537, key_size=1024),
+        lambda: rsa.generate_private_key(public_exponent=65537, key_size=1024),  # noqa: S505 - the weak key is the point
         lambda: dsa.generate_private_key(key_size=2048),
     ],
     ids=["p384", "rsa1024", "dsa"],
@@ -221,7 +246,9 @@ def test_other_keys_are_unsupported(make):
 def test_an_alg_parameter_must_match_the_key():
     key = ed25519.Ed25519PrivateKey.generate()
     message = sig.HttpMessage(method="GET", target_uri="https://simis.example/")
-    fields = sig.message_sign(message, [sig.component("@method")], sig.SignatureParameters(created=1, alg="ed25519"), key)
+    fields = sig.message_sign(
+        message, [sig.component("@method")], sig.SignatureParameters(created=1, alg="ed25519"), key
+    )
     forged = fields["Signature-Input"].replace('"ed25519"', '"ecdsa-p256-sha256"')
     with pytest.raises(sig.SignatureError) as refused:
         sig.message_verify(message, sig.signature_parse(forged, fields["Signature"]), key.public_key())
@@ -251,7 +278,9 @@ def test_unreadable_signature_fields_are_refused(signature_input, signature, pro
 
 
 def test_the_first_label_present_in_both_fields_is_read():
-    received = sig.signature_parse('proxy=("@method");created=1, sig1=("@path");created=2', "sig1=:AQ==:, other=:AA==:")
+    received = sig.signature_parse(
+        'proxy=("@method");created=1, sig1=("@path");created=2', "sig1=:AQ==:, other=:AA==:"
+    )
     assert received.label == "sig1"
     assert received.params.created == 2
     assert received.signature == b"\x01"
@@ -281,7 +310,9 @@ def test_bases_that_break_the_rules_are_refused(items):
 def test_a_covered_field_the_message_lacks_is_named():
     message = sig.HttpMessage(method="GET", target_uri="https://simis.example/")
     with pytest.raises(sig.SignatureError) as refused:
-        sig.signature_base(message, sig.covered_components([sig.component("content-digest")], sig.SignatureParameters()))
+        sig.signature_base(
+            message, sig.covered_components([sig.component("content-digest")], sig.SignatureParameters())
+        )
     assert refused.value.problem is sig.Problem.COMPONENT_ABSENT
     assert refused.value.facts["component"] == "content-digest"
 
@@ -305,13 +336,17 @@ def test_req_is_only_for_responses_and_status_only_for_responses():
 )
 def test_signature_times_outside_the_window_are_refused(created, expires, problem):
     with pytest.raises(sig.SignatureError) as refused:
-        sig.signature_check_times(sig.SignatureParameters(created=created, expires=expires), now=1000, max_age=300, max_skew=60)
+        sig.signature_check_times(
+            sig.SignatureParameters(created=created, expires=expires), now=1000, max_age=300, max_skew=60
+        )
     assert refused.value.problem is problem
 
 
 @pytest.mark.parametrize("created", [700, 1000, 1060])
 def test_signature_times_inside_the_window_pass(created):
-    sig.signature_check_times(sig.SignatureParameters(created=created, expires=1001), now=1000, max_age=300, max_skew=60)
+    sig.signature_check_times(
+        sig.SignatureParameters(created=created, expires=1001), now=1000, max_age=300, max_skew=60
+    )
 
 
 def test_content_digest_checks():
@@ -351,7 +386,9 @@ def test_only_one_certificate_and_only_unencrypted_supported_keys_load():
     with pytest.raises(sig.SignatureError):
         sig.certificate_load(b"not a certificate")
     encrypted = sig.private_key_load(key_pem).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(b"secret")
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"secret"),
     )
     with pytest.raises(sig.SignatureError):
         sig.private_key_load(encrypted)
