@@ -58,6 +58,7 @@ logger = logging.getLogger("simis.api")
 MAX_SIGNATURE_AGE = 300  # seconds a signature stays acceptable after its ``created``
 MAX_CLOCK_SKEW = 60  # seconds a partner's clock may run ahead of ours
 NONCE_LIFETIME = timedelta(seconds=MAX_SIGNATURE_AGE + MAX_CLOCK_SKEW)
+NONCE_MAX_LENGTH = 128  # UsedNonce.nonce
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -156,6 +157,8 @@ def request_verify(request: HttpRequest, *, now: datetime) -> tuple[ApiCaller, R
             if getattr(params, name) in (None, ""):
                 raise SignatureError(Problem.PARAMETER_MISSING, name, parameter=name)
         assert keyid is not None and params.nonce is not None
+        if len(params.nonce) > NONCE_MAX_LENGTH:
+            raise SignatureError(Problem.MALFORMED, f"the nonce is longer than {NONCE_MAX_LENGTH} characters")
         certificate = selectors.certificate_for_keyid(keyid)
         if certificate is None:
             raise Refusal(SimisError(ApiError.KEY_UNKNOWN, keyid=keyid), keyid=keyid)
@@ -321,6 +324,7 @@ def gate(view: Callable[..., HttpResponseBase], *, public: bool = False) -> Call
             received: ReceivedSignature | None = None
             try:
                 if public:
+                    received = _signature_quietly(request)
                     response = view(request, *args, **kwargs)
                 else:
                     caller, received = request_verify(request, now=now)

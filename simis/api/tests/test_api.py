@@ -235,6 +235,10 @@ def test_a_signature_without_a_nonce_is_refused(caller: SignedCaller, nour):
     assert_refused(caller.client.get(WHOAMI, headers=fields), 400, "API-110")
 
 
+def test_an_overlong_nonce_is_refused(caller: SignedCaller, nour):
+    assert_refused(caller.call(nour, "GET", WHOAMI, nonce="n" * 129), 400, "API-102")
+
+
 def test_unreadable_signature_headers_are_refused(caller: SignedCaller, nour):
     fields = {"Signature-Input": "sig1=(@method", "Signature": "sig1=:AAAA:"}
     assert_refused(caller.client.get(WHOAMI, headers=fields), 400, "API-102")

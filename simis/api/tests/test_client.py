@@ -35,6 +35,9 @@ def test_the_client_talks_to_a_live_server_and_checks_its_signatures(live):
         live.url, nour.keyid, _key_pem(nour), server_identity().certificate_pem, language="en"
     )
 
+    published = client.get("/api/v1/.well-known/simis-certificate")  # public, and signed too
+    assert published.body.decode() == server_identity().certificate_pem
+
     me = client.get("/api/v1/whoami").json()
     assert me["partner_code"] == "NOUR-TRADING" and me["keyid"] == nour.keyid
 
@@ -82,18 +85,17 @@ def test_a_client_that_trusts_another_certificate_rejects_the_answer(live):
 
 @pytest.mark.django_db
 def test_the_client_runs_over_djangos_test_client_too(client):
+    from django.conf import settings
+
     nour = make_partner()
     api = SimisClient(
         "http://testserver",
         nour.keyid,
         _key_pem(nour),
         server_identity().certificate_pem,
-        signing_base_url="http://127.0.0.1:8000",
+        signing_base_url=settings.SIMIS_PUBLIC_URL,
         transport=django_transport(client),
     )
-    from django.conf import settings
-
-    assert settings.SIMIS_PUBLIC_URL == "http://127.0.0.1:8000"
     assert api.get("/api/v1/whoami").json()["partner_code"] == "NOUR-TRADING"
     with pytest.raises(SimisApiError) as refused:
         api.post("/api/v1/echo", {"message": ["not text"]})

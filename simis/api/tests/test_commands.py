@@ -48,7 +48,8 @@ def test_partner_register_registers_a_partner_with_its_certificate(tmp_path: Pat
 
 
 @pytest.mark.django_db
-def test_partner_demo_makes_a_partner_that_can_call_the_api(tmp_path: Path, client):
+def test_partner_demo_makes_a_partner_that_can_call_the_api(tmp_path: Path, client, settings):
+    settings.SIMIS_PUBLIC_URL = "http://127.0.0.1:8000"
     out = StringIO()
     call_command("partner_demo", f"--directory={tmp_path}", stdout=out)
     call_command("partner_demo", f"--directory={tmp_path}", stdout=StringIO())  # running it again is harmless
