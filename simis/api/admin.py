@@ -24,8 +24,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class CertificateInline(admin.TabularInline):
     model = PartnerCertificate
-    fields = ["keyid", "algorithm", "not_before", "not_after", "revoked_at"]
-    readonly_fields = fields
+    fields = ("keyid", "algorithm", "not_before", "not_after", "revoked_at")
+    readonly_fields = ("keyid", "algorithm", "not_before", "not_after", "revoked_at")
     extra = 0
     can_delete = False
     show_change_link = True
