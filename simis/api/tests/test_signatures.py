@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 import http_sfv
 import pytest
@@ -392,3 +393,22 @@ def test_only_one_certificate_and_only_unencrypted_supported_keys_load():
     )
     with pytest.raises(sig.SignatureError):
         sig.private_key_load(encrypted)
+
+
+def test_the_readme_example_is_what_the_client_sends():
+    """simis/api/README.md §2 shows these exact headers; keep the documentation true."""
+    from simis.api.client import sign_request
+
+    fields = sign_request(
+        "POST",
+        "https://simis.example.gov.sa/api/v1/echo",
+        {"Content-Type": "application/json", "Idempotency-Key": "8e03978e-40d5-43e8-bc93-6894a57f9324"},
+        b'{"message":"hello"}',
+        "wW5aqhIZ7vX_wQuxEvREqA8L3uAdOvSBh2GB_IVAxkk",
+        sig.private_key_load(RFC_ED25519_PRIVATE),
+        created=1767225600,
+        nonce="bWFuZ28tc3RyYXdiZXJyeQ",
+    )
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for name, value in fields.items():
+        assert f"{name}: {value}" in readme
