@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
+
+.PHONY: demo-totp
 .PHONY: help install run test lint format messages bench test-rules test-db test-browser \
         browser-deps db-start db-stop clean
 
@@ -22,6 +24,9 @@ install: $(VENV)/.installed ## Create .venv and install SIMIS with its developme
 
 run: install ## The whole system: embedded PostgreSQL, migrations, demo data, web + job worker
 	$(PY) -m simis.run
+
+demo-totp: install ## Current TOTP code of a demo account: make demo-totp ACCOUNT=staff
+	@SIMIS_DEMO=true $(PY) manage.py demo_totp $(or $(ACCOUNT),staff)
 
 db-start: install ## Start the embedded PostgreSQL (var/pg)
 	$(PY) -m simis.devdb start

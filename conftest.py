@@ -58,3 +58,8 @@ def browser_page(live_server):  # type: ignore[no-untyped-def]
         finally:
             context.close()
             browser.close()
+            # A test body that queried the database from this thread holds a connection
+            # that would keep the test database from being dropped at the end of the run.
+            from django.db import connections
+
+            connections.close_all()

@@ -42,7 +42,7 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("SIMIS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SIMIS_CSRF_TRUSTED_ORIGINS", [])
 # The public base URL partners sign against (RFC 9421 @target-uri) and WebAuthn's origin.
-SIMIS_PUBLIC_URL = env_str("SIMIS_PUBLIC_URL", "http://127.0.0.1:8000")
+SIMIS_PUBLIC_URL = env_str("SIMIS_PUBLIC_URL", "http://localhost:8000")
 
 INSTALLED_APPS = [
     "simis.core",

@@ -93,7 +93,9 @@ def _wait_for_http(url: str, t0: float) -> None:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own loopback URL)
                 if response.status == 200:
                     elapsed = time.monotonic() - t0
-                    print(f"\nSIMIS is up at http://{HOST}:{PORT}/ ({elapsed:.1f} s). Ctrl-C stops it.\n")
+                    # localhost, not 127.0.0.1: browsers refuse WebAuthn on a bare IP address.
+                    shown = "localhost" if HOST in {"127.0.0.1", "localhost"} else HOST
+                    print(f"\nSIMIS is up at http://{shown}:{PORT}/ ({elapsed:.1f} s). Ctrl-C stops it.\n")
                     return
         except OSError:
             time.sleep(0.2)
