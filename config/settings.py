@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_htmx",
+    "ninja",
     "bootstrap",
     "procrastinate.contrib.django",
 ]
@@ -167,7 +168,10 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 if WHITENOISE_USE_FINDERS:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "media"},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -182,7 +186,9 @@ SECURE_COOKIES = env_bool("SIMIS_SECURE_COOKIES", not (DEBUG or TESTING or DEMO)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env_bool("SIMIS_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SIMIS_BEHIND_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SIMIS_BEHIND_PROXY", False) else None
+)
 # Browsers honour HSTS only over HTTPS; Django sends it only on secure requests.
 SECURE_HSTS_SECONDS = env_int("SIMIS_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -210,8 +216,16 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "SIMIS"
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("SIMIS_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG or TESTING or DEMO)
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool(
+    "SIMIS_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG or TESTING or DEMO
+)
 MFA_PASSKEY_LOGIN_ENABLED = False
+
+# --- Partner web services (simis/api/README.md) ---
+# SIMIS's response-signing key and its certificate (PEM files). Debug, demo and test runs
+# generate a pair under var/api-signing/; production must provide both (a system check fails).
+SIMIS_API_SIGNING_KEY = env_str("SIMIS_API_SIGNING_KEY", "")  # empty default: see above
+SIMIS_API_SIGNING_CERTIFICATE = env_str("SIMIS_API_SIGNING_CERTIFICATE", "")
 
 # --- Jobs ---
 PROCRASTINATE_ON_APP_READY = "simis.core.jobs.on_app_ready"
