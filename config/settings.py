@@ -220,6 +220,9 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool(
     "SIMIS_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG or TESTING or DEMO
 )
 MFA_PASSKEY_LOGIN_ENABLED = False
+# The seed's iKey has its own PIN: a security key must verify its holder (PIN or biometric),
+# not merely be present, for registration and for every step-up.
+MFA_WEBAUTHN_USER_VERIFICATION = "required"
 
 # --- Partner web services (simis/api/README.md) ---
 # SIMIS's response-signing key and its certificate (PEM files). Debug, demo and test runs

@@ -32,6 +32,8 @@ class SoftAuthenticator:
         self.sign_count = 0
         self.rp_id = ""
         self.user_handle: bytes | None = None
+        # False: the key is touched but its PIN was not entered (UP without UV).
+        self.verifies_user = True
 
     def impostor(self) -> SoftAuthenticator:
         """Same credential id, different private key: what a cloned-id attacker would have."""
@@ -77,7 +79,7 @@ class SoftAuthenticator:
         self.sign_count += 1
         auth_data = AuthenticatorData.create(
             hashlib.sha256(rp_id.encode()).digest(),
-            AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.UV,
+            AuthenticatorData.FLAG.UP | (AuthenticatorData.FLAG.UV if self.verifies_user else 0),
             self.sign_count,
         )
         client_data = self._client_data("webauthn.get", public_key["challenge"], origin)

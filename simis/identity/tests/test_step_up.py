@@ -110,6 +110,18 @@ def test_assertion_signed_by_another_key_is_refused(
     assert _grant(client, huda, approver_function)["Location"].startswith("/identity/step-up/")
 
 
+def test_assertion_without_the_keys_pin_is_refused(
+    client: Client, khalid_with_key: SoftAuthenticator, huda: Persona, approver_function: JobFunction
+) -> None:
+    """SYS-4: the hardware key has its own PIN. Touching the key without verifying the holder
+    (user presence without user verification) does not step up."""
+    khalid_with_key.verifies_user = False
+    response = step_up(client, khalid_with_key)
+    assert response.status_code == 400 and b"IDN-021" in response.content
+    assert client.session.get(SESSION_STEP_UP) is None
+    assert _grant(client, huda, approver_function)["Location"].startswith("/identity/step-up/")
+
+
 def test_assertion_from_an_unregistered_key_is_refused(
     client: Client, khalid_with_key: SoftAuthenticator
 ) -> None:
