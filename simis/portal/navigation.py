@@ -159,7 +159,7 @@ def register_portal_defaults() -> None:
     )
     register_nav_item(
         key="api-docs",
-        url_name=("api:docs", "api:v1:openapi-view", "api:api-1.0.0:openapi-view"),
+        url_name=("api:api-v1:openapi-view",),
         label=_("API documentation"),
         audiences={Audience.STAFF},
         icon="code",
