@@ -12,6 +12,7 @@ class RegistryAction(models.TextChoices):
     ESTABLISHMENT_STATUS_CHANGED = "registry.establishment_status_changed", _("Establishment status changed")
     ESTABLISHMENT_USER_BOUND = "registry.establishment_user_bound", _("User bound to an establishment")
     CONTRIBUTOR_REGISTERED = "registry.contributor_registered", _("Contributor registered")
+    CONTRIBUTOR_USER_LINKED = "registry.contributor_user_linked", _("Portal account linked to a contributor")
     ENGAGEMENT_ADDED = "registry.engagement_added", _("Contribution period added")
     ENGAGEMENT_TERMINATED = "registry.engagement_terminated", _("Engagement terminated")
     ENGAGEMENT_REVIEWED = "registry.engagement_reviewed", _("Late registration or termination reviewed")

@@ -20,6 +20,11 @@ class RegistryError(ErrorCatalogue):
         "REG-001",
         _("Only the institution's staff and government agency users may use this lookup."),
     )
+    STAFF_ONLY = ("REG-002", _("Only the institution's staff may do this."))
+    REGISTRANT_NOT_ALLOWED = (
+        "REG-003",
+        _("Only the institution's staff or an employer user can register an establishment."),
+    )
     # --- Establishments ---
     UNIFIED_NUMBER_FORMAT = (
         "REG-101",
@@ -100,14 +105,18 @@ class RegistryError(ErrorCatalogue):
         _("The worker was %(age)s years old on the join date; workers must be at least %(minimum)s."),
     )
     DUPLICATE_IDENTITY = ("REG-211", _("The identity number %(number)s was given twice."))
-    NON_SAUDI_NEEDS_DOCUMENT = (
-        "REG-212",
-        _("A non-Saudi worker is registered with an iqama, a GCC national ID or a passport number."),
-    )
     UNKNOWN_GENDER = ("REG-213", _("%(value)s is not a gender SIMIS records."))
     NEGATIVE_EXTERNAL_MONTHS = (
         "REG-214",
         _("The number of months outside this register cannot be negative."),
+    )
+    USER_NOT_CONTRIBUTOR = (
+        "REG-215",
+        _("The user %(username)s is not an insured person's account, so cannot be linked to a contributor."),
+    )
+    USER_ALREADY_LINKED = (
+        "REG-216",
+        _("The user %(username)s is already linked to contributor %(contributor_number)s."),
     )
     # --- Contribution periods ---
     RETROACTIVE_LIMIT = (
