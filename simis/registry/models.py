@@ -615,6 +615,8 @@ class Engagement(models.Model):
         indexes = [
             # Worker list of an establishment: filter by status, keyset over id.
             models.Index(fields=["establishment", "status", "id"], name="registry_eng_est_status_idx"),
+            # Worker list over every status, keyset over id.
+            models.Index(fields=["establishment", "id"], name="registry_eng_est_id_idx"),
             models.Index(fields=["establishment", "occupation", "id"], name="registry_eng_est_occ_idx"),
             models.Index(fields=["person", "join_date"], name="registry_eng_person_idx"),
             models.Index(

@@ -134,7 +134,7 @@ class WorkerPage:
     total: int | None
 
 
-def _worker_queryset(
+def workers_matching(
     establishment: Establishment,
     *,
     search: str,
@@ -154,9 +154,15 @@ def _worker_queryset(
     if text:
         number = normalise_identifier(text)
         if number.isdigit():
-            # A number is a contributor number or an identity number, matched exactly.
-            by_identity = PersonIdentity.objects.filter(number=number).values("person_id")
-            rows = rows.filter(Q(person__contributor_number=int(number)) | Q(person_id__in=by_identity))
+            # A number is a contributor number or an identity number, matched exactly. The few
+            # persons are found first, so the periods are then read by person (an index), not
+            # by scanning the establishment's whole list.
+            persons = set(PersonIdentity.objects.filter(number=number).values_list("person_id", flat=True))
+            if len(number) <= 18:
+                persons.update(
+                    Person.objects.filter(contributor_number=int(number)).values_list("pk", flat=True)
+                )
+            rows = rows.filter(person_id__in=sorted(persons))
         else:
             # Trigram-indexed (registry_person_name_trgm) substring match over all name parts.
             rows = rows.filter(person__search_name__contains=text.lower())
@@ -196,6 +202,26 @@ def establishment_workers(
     )
 
 
+def workers_page_query(matching: QuerySet[Engagement], *, cursor: int | None, size: int) -> QuerySet[Any]:
+    """One keyset page (plus one row, to know whether more follow) of ``matching``, newest first."""
+    page = matching.filter(pk__lt=cursor) if cursor is not None else matching
+    return page.order_by("-pk").values(
+        "pk",
+        "person__contributor_number",
+        "person__first_name_ar",
+        "person__father_name_ar",
+        "person__family_name_ar",
+        "person__first_name_en",
+        "person__father_name_en",
+        "person__family_name_en",
+        "person__nationality_id",
+        "occupation_id",
+        "join_date",
+        "leave_date",
+        "status",
+    )[: size + 1]
+
+
 def _workers_page(
     establishment: Establishment,
     *,
@@ -208,27 +234,10 @@ def _workers_page(
     with_total: bool,
 ) -> WorkerPage:
     size = max(1, min(page_size, MAX_PAGE_SIZE))
-    matching = _worker_queryset(
+    matching = workers_matching(
         establishment, search=search, status=status, nationality=nationality, occupation=occupation
     )
-    page = matching.filter(pk__lt=cursor) if cursor is not None else matching
-    values = list(
-        page.order_by("-pk").values(
-            "pk",
-            "person__contributor_number",
-            "person__first_name_ar",
-            "person__father_name_ar",
-            "person__family_name_ar",
-            "person__first_name_en",
-            "person__father_name_en",
-            "person__family_name_en",
-            "person__nationality_id",
-            "occupation_id",
-            "join_date",
-            "leave_date",
-            "status",
-        )[: size + 1]
-    )
+    values = list(workers_page_query(matching, cursor=cursor, size=size))
     more = len(values) > size
     values = values[:size]
     rows = [

@@ -32,7 +32,7 @@ from simis.registry.services import (
     establishment_branch_add,
     establishment_register,
 )
-from simis.registry.tests.factories import iqama, national_id
+from simis.registry.tests.factories import iqama, national_id, reference_rows_ensure
 
 # The day most requests in these tests are made.
 TODAY = date(2026, 3, 15)
@@ -51,7 +51,12 @@ def read(table: ParameterTable):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def parameters(db):  # type: ignore[no-untyped-def]
+def reference_rows(db) -> None:  # type: ignore[no-untyped-def]
+    reference_rows_ensure()
+
+
+@pytest.fixture
+def parameters(db, reference_rows):  # type: ignore[no-untyped-def]
     """The kernel's parameter files and registration.yaml loaded into the test database."""
     from simis.core.selectors import parameter_cache_clear
     from simis.core.services import parameters_load

@@ -13,6 +13,7 @@ contributor numbers from the database sequences.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from datetime import date
 from decimal import Decimal
@@ -25,6 +26,18 @@ from simis.registry.choices import EngagementStatus, Gender, LeaveReason
 from simis.registry.models import Engagement, Establishment, Person, PersonIdentity, Wage
 
 _sequence = itertools.count(1)
+
+
+def reference_rows_ensure() -> None:
+    """The reference tables' rows (regions, offices, activities, occupations, countries), put back
+    when a ``transaction=True`` test has flushed the database: they come from a data migration,
+    which a flush does not replay."""
+    from django.apps import apps
+
+    from simis.registry.models import Region
+
+    if not Region.objects.exists():
+        importlib.import_module("simis.registry.migrations.0003_reference_data").load(apps, None)
 
 
 def next_sequence() -> int:
@@ -51,6 +64,7 @@ def iqama(seq: int | None = None) -> str:
 
 def establishment_make(**fields: Any) -> Establishment:
     """A main establishment (active, retail, Riyadh) unless ``parent`` makes it a branch."""
+    reference_rows_ensure()
     seq = next_sequence()
     parent = fields.get("parent")
     defaults: dict[str, Any] = {
@@ -83,6 +97,7 @@ def person_make(
     **fields: Any,
 ) -> Person:
     """A person with one identity: a national ID for Saudis, an iqama for others (unless given)."""
+    reference_rows_ensure()
     seq = next_sequence()
     defaults: dict[str, Any] = {
         "first_name_ar": "محمد",
