@@ -78,6 +78,7 @@ class RegistryError(ErrorCatalogue):
     )
     STATUS_UNCHANGED = ("REG-118", _("Establishment %(number)s is already %(status)s."))
     REGISTERED_IN_FUTURE = ("REG-119", _("The registration date %(date)s is in the future."))
+    UNKNOWN_STATUS = ("REG-120", _("%(value)s is not a status an establishment can have."))
     # --- Contributors ---
     IDENTITY_EXISTS = (
         "REG-201",
@@ -151,6 +152,7 @@ class RegistryError(ErrorCatalogue):
     UNKNOWN_LEAVE_REASON = ("REG-309", _("%(value)s is not a leave reason SIMIS records."))
     UNKNOWN_OCCUPATION = ("REG-310", _("%(value)s is not an occupation (ISCO-08) in the reference table."))
     NOT_PENDING_REVIEW = ("REG-311", _("This contribution period is not waiting for review."))
+    UNKNOWN_DECISION = ("REG-313", _("%(value)s is not a review decision; approve or reject."))
     TRANSFER_REASON_RESERVED = (
         "REG-312",
         _("A transfer between branches is recorded with the transfer service, not as a termination."),

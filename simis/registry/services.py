@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from simis.audit.public import audit_record
 from simis.core.dates import Calendar, month_start
-from simis.core.errors import IdentifierError, SimisError
+from simis.core.errors import DateError, IdentifierError, SimisError
 from simis.core.identifiers import IdentityKind
 from simis.core.money import Money
 from simis.core.parameter_table import ParameterReader, Regime
@@ -98,6 +98,13 @@ class WageInput:
     housing: Money = field(default_factory=Money.zero)
     other: Money = field(default_factory=Money.zero)
     housing_in_kind: bool = False
+
+    def __post_init__(self) -> None:
+        # Channels hand over Decimals or numeric strings; the rules work in Money.
+        for name in ("basic", "housing", "other"):
+            value = getattr(self, name)
+            if not isinstance(value, Money):
+                object.__setattr__(self, name, Money(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -570,7 +577,10 @@ def establishment_status_change(
     terminated (REG-116) and, for a main, every branch closed first (REG-117)."""
     _require_staff(actor)
     establishment = Establishment.objects.select_for_update().get(pk=establishment.pk)
-    new = EstablishmentStatus(status)
+    try:
+        new = EstablishmentStatus(status)
+    except ValueError:
+        raise SimisError(RegistryError.UNKNOWN_STATUS, value=str(status)) from None
     if establishment.status == new:
         raise SimisError(RegistryError.STATUS_UNCHANGED, number=establishment.number, status=new.label)
     if new == EstablishmentStatus.CLOSED:
@@ -695,6 +705,8 @@ def contributor_register(
         raise SimisError(RegistryError.UNKNOWN_GENDER, value=str(gender))
     if external_old_law_months < 0:
         raise SimisError(RegistryError.NEGATIVE_EXTERNAL_MONTHS)
+    if birth_date_calendar not in Calendar.values:
+        raise SimisError(DateError.UNKNOWN_CALENDAR, value=str(birth_date_calendar))
     country = _country(nationality)
     occupation_row = _occupation(occupation)
     documents = rules.identity_documents_check(
@@ -991,7 +1003,10 @@ def engagement_review_decide(
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
     if engagement.status != EngagementStatus.PENDING_REVIEW:
         raise SimisError(RegistryError.NOT_PENDING_REVIEW)
-    chosen = ReviewDecision(decision)
+    try:
+        chosen = ReviewDecision(decision)
+    except ValueError:
+        raise SimisError(RegistryError.UNKNOWN_DECISION, value=str(decision)) from None
     before = snapshot(engagement)
     reason = engagement.review_reason
     subject_id = engagement.pk

@@ -144,6 +144,7 @@ def test_new_law_coverage_ages_are_gregorian(nour, khalid) -> None:  # type: ign
         ({"wage": WageInput(basic=Money(0))}, "REG-405"),
         ({"identities": [IdentityInput("iqama", "2000000000")], "nationality": "IND"}, "IDF-006"),
         ({"identities": [IdentityInput("licence", "123")]}, "IDF-012"),
+        ({"birth_date_calendar": "julian"}, "DATE-007"),
     ],
 )
 def test_refusals_are_coded(nour, khalid, overrides, code) -> None:  # type: ignore[no-untyped-def]

@@ -261,3 +261,19 @@ def test_an_employer_user_cannot_terminate_another_employers_worker(ravi, nour) 
         )
     assert refused.value.code == "IDN-040"
     assert Engagement.objects.get(pk=ravi.engagement.pk).status == EngagementStatus.ACTIVE
+
+
+def test_an_unknown_review_decision_is_refused(nour, sara, khalid) -> None:  # type: ignore[no-untyped-def]
+    late = engagement_add(
+        actor=khalid,
+        person=sara.person,
+        establishment=nour.dammam,
+        join_date=date(2025, 12, 1),
+        occupation="4",
+        wage=WageInput(basic=Decimal("5000")),  # type: ignore[arg-type]  # channels pass Decimals
+        requested_on=TODAY,
+    )
+    assert late.wages.get().basic == Money(5000)
+    with pytest.raises(SimisError) as refused:
+        engagement_review_decide(actor=khalid, engagement=late, decision="maybe")
+    assert refused.value.code == "REG-313"

@@ -181,3 +181,9 @@ def test_an_employer_user_cannot_bind_users_to_another_establishment(nour, badr,
     with pytest.raises(SimisError) as refused:
         establishment_user_bind(actor=nour.officer, establishment=badr, user=clerk, role="officer")
     assert refused.value.code == "IDN-040"
+
+
+def test_an_unknown_status_is_refused(nour, khalid) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SimisError) as refused:
+        establishment_status_change(actor=khalid, establishment=nour.main, status="dormant")
+    assert refused.value.code == "REG-120"
