@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "simis.identity",
     "simis.api",
     "simis.registry",
+    "simis.uploads",
     "simis.portal",
     "django.contrib.admin",
     "django.contrib.auth",

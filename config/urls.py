@@ -6,6 +6,7 @@ urlpatterns = [
     path("identity/", include("simis.identity.urls")),
     path("api/", include("simis.api.urls")),
     path("registry/", include("simis.registry.urls")),
+    path("uploads/", include("simis.uploads.urls")),
     path("staff-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("simis.portal.urls")),
