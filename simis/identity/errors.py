@@ -40,6 +40,10 @@ class IdentityError(ErrorCatalogue):
     JOB_FUNCTION_ALREADY_HELD = ("IDN-032", _("The user already holds the job function %(job_function)s."))
     JOB_FUNCTION_NOT_HELD = ("IDN-033", _("The user does not hold the job function %(job_function)s."))
     OUT_OF_SCOPE = ("IDN-040", _("This record belongs to an organisation you do not act for."))
+    BAD_ORGANISATION_BINDING = (
+        "IDN-041",
+        _("An organisation binding needs a known organisation kind and role; got %(kind)s / %(role)s."),
+    )
     BAD_PERMISSION_NAME = (
         "IDN-050",
         _("%(value)s is not a permission name of the form app_label.codename."),

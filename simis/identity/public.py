@@ -11,13 +11,14 @@ from simis.identity.scope import (
     scope_require,
     scope_required,
     user_scope,
+    user_scope_forget,
 )
 from simis.identity.sensitive import (
     SENSITIVE_PERMISSIONS,
     is_sensitive_permission,
     register_sensitive_permission,
 )
-from simis.identity.services import user_update_preferences
+from simis.identity.services import organisation_bind, user_update_preferences
 from simis.identity.step_up import require_step_up, step_up_is_fresh, step_up_required
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "Scope",
     "ScopedQuerysetMixin",
     "is_sensitive_permission",
+    "organisation_bind",
     "register_sensitive_permission",
     "require_step_up",
     "scope_filter",
@@ -38,5 +40,6 @@ __all__ = [
     "step_up_is_fresh",
     "step_up_required",
     "user_scope",
+    "user_scope_forget",
     "user_update_preferences",
 ]

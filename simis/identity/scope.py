@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from simis.core.errors import SimisError
 from simis.identity.errors import IdentityError
-from simis.identity.models import Audience, OrganisationKind, OrganisationMembership
+from simis.identity.models import Audience, OrganisationKind, OrganisationMembership, OrganisationRole
 
 M = TypeVar("M", bound=Model)
 
@@ -30,12 +30,24 @@ class Scope:
 
     unrestricted: bool = False
     organisations: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # (kind, key) → the highest role held there (administrator > officer > viewer).
+    roles: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def keys(self, org_kind: str) -> frozenset[str]:
         return self.organisations.get(org_kind, frozenset())
 
-    def allows(self, org_kind: str, org_key: str) -> bool:
-        return self.unrestricted or org_key in self.keys(org_kind)
+    def role(self, org_kind: str, org_key: str) -> str | None:
+        """The user's role at that organisation (administrator for the unrestricted)."""
+        if self.unrestricted:
+            return OrganisationRole.ADMINISTRATOR
+        return self.roles.get((org_kind, org_key))
+
+    def allows(self, org_kind: str, org_key: str, *, role: str | None = None) -> bool:
+        """May act for the organisation at all — or, with ``role``, with at least that role."""
+        held = self.role(org_kind, org_key) if (self.unrestricted or org_key in self.keys(org_kind)) else None
+        if held is None:
+            return False
+        return role is None or ROLE_RANK[held] >= ROLE_RANK[role]
 
     @property
     def establishments(self) -> frozenset[str]:
@@ -50,6 +62,11 @@ class Scope:
         return self.keys(OrganisationKind.AGENCY)
 
 
+ROLE_RANK: dict[str, int] = {
+    OrganisationRole.VIEWER: 1,
+    OrganisationRole.OFFICER: 2,
+    OrganisationRole.ADMINISTRATOR: 3,
+}
 NO_SCOPE = Scope()
 _CACHE_ATTR = "_simis_scope_cache"
 
@@ -67,12 +84,15 @@ def user_scope(user: Any, *, on: date | None = None) -> Scope:
     rows = (
         OrganisationMembership.objects.filter(user=user, valid_from__lte=day)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .values_list("org_kind", "org_key")
+        .values_list("org_kind", "org_key", "role")
     )
     keys: dict[str, set[str]] = {}
-    for kind, key in rows:
+    roles: dict[tuple[str, str], str] = {}
+    for kind, key, role in rows:
         keys.setdefault(kind, set()).add(key)
-    scope = Scope(organisations={kind: frozenset(found) for kind, found in keys.items()})
+        if ROLE_RANK.get(role, 0) > ROLE_RANK.get(roles.get((kind, key), ""), 0):
+            roles[(kind, key)] = role
+    scope = Scope(organisations={kind: frozenset(found) for kind, found in keys.items()}, roles=roles)
     setattr(user, _CACHE_ATTR, (day, scope))
     return scope
 
@@ -95,9 +115,15 @@ def scope_filter(queryset: QuerySet[M], user: Any, field_map: Mapping[str, str])
     return queryset.filter(condition)
 
 
-def scope_require(user: Any, org_kind: str, org_key: str) -> None:
-    """Raises IDN-040 unless the user may act for that organisation."""
-    if not user_scope(user).allows(org_kind, org_key):
+def user_scope_forget(user: Any) -> None:
+    """Drops the per-request cached scope, after the user's memberships changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def scope_require(user: Any, org_kind: str, org_key: str, *, role: str | None = None) -> None:
+    """Raises IDN-040 unless the user may act for that organisation (with at least ``role``)."""
+    if not user_scope(user).allows(org_kind, org_key, role=role):
         raise SimisError(IdentityError.OUT_OF_SCOPE)
 
 

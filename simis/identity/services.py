@@ -22,9 +22,12 @@ from simis.identity.models import (
     JobFunctionMembership,
     LoginFailure,
     LoginLock,
+    OrganisationKind,
     OrganisationMembership,
+    OrganisationRole,
     User,
 )
+from simis.identity.scope import user_scope_forget
 from simis.identity.selectors import login_lock_active, user_job_function_codes
 from simis.identity.step_up import require_step_up
 
@@ -281,7 +284,10 @@ def organisation_bind(
     valid_from: date | None = None,
     valid_to: date | None = None,
 ) -> OrganisationMembership:
-    """Binds ``user`` to an organisation (an employer user to their establishment, …)."""
+    """Binds ``user`` to an organisation (an employer user to their establishment, …). The
+    register that owns the organisation checks that it exists and that ``actor`` may bind."""
+    if org_kind not in OrganisationKind.values or role not in OrganisationRole.values:
+        raise SimisError(IdentityError.BAD_ORGANISATION_BINDING, kind=org_kind, role=role)
     membership = OrganisationMembership.objects.create(
         user=user,
         org_kind=org_kind,
@@ -296,4 +302,5 @@ def organisation_bind(
         subject=user,
         after={"org_kind": org_kind, "org_key": org_key, "role": role},
     )
+    user_scope_forget(user)
     return membership

@@ -61,10 +61,6 @@ class RegistryError(ErrorCatalogue):
     )
     USER_ALREADY_BOUND = ("REG-113", _("The user %(username)s already acts for establishment %(number)s."))
     UNKNOWN_ROLE = ("REG-114", _("%(value)s is not a role a user can hold for an establishment."))
-    USER_BINDING_UNAVAILABLE = (
-        "REG-115",
-        _("Users cannot be bound to establishments on this system yet. Ask the institution to do it."),
-    )
     ESTABLISHMENT_HAS_ACTIVE_PERIODS = (
         "REG-116",
         _(

@@ -31,8 +31,14 @@ from simis.core.identifiers import IdentityKind
 from simis.core.money import Money
 from simis.core.parameter_table import ParameterReader, Regime
 from simis.core.selectors import parameter_reader
-from simis.identity import public as identity_public
-from simis.identity.public import Audience, IdentityError, OrganisationKind, OrganisationRole, user_scope
+from simis.identity.public import (
+    Audience,
+    IdentityError,
+    OrganisationKind,
+    OrganisationRole,
+    organisation_bind,
+    user_scope,
+)
 from simis.registry import rules
 from simis.registry.actions import RegistryAction
 from simis.registry.choices import (
@@ -186,22 +192,23 @@ def _require_staff(actor: Any) -> None:
         raise SimisError(RegistryError.STAFF_ONLY)
 
 
-def acts_for(actor: Any, establishment: Establishment) -> bool:
-    """Whether ``actor`` may act for the establishment: the system and staff always; an
-    organisation user bound to it or to its main establishment."""
+def acts_for(actor: Any, establishment: Establishment, role: str = OrganisationRole.OFFICER) -> bool:
+    """Whether ``actor`` may act for the establishment with at least ``role`` (changes need an
+    officer, binding users an administrator; a viewer only reads): the system and staff always;
+    an organisation user bound to it or to its main establishment."""
     if actor is None:
         return True
     scope = user_scope(actor)
-    if scope.allows(OrganisationKind.ESTABLISHMENT, establishment.number):
+    if scope.allows(OrganisationKind.ESTABLISHMENT, establishment.number, role=role):
         return True
     if establishment.parent_id is None:
         return False
     main_number = Establishment.objects.values_list("number", flat=True).get(pk=establishment.parent_id)
-    return scope.allows(OrganisationKind.ESTABLISHMENT, main_number)
+    return scope.allows(OrganisationKind.ESTABLISHMENT, main_number, role=role)
 
 
-def _require_acts_for(actor: Any, establishment: Establishment) -> None:
-    if not acts_for(actor, establishment):
+def _require_acts_for(actor: Any, establishment: Establishment, role: str = OrganisationRole.OFFICER) -> None:
+    if not acts_for(actor, establishment, role):
         raise SimisError(IdentityError.OUT_OF_SCOPE)
 
 
@@ -618,8 +625,9 @@ def establishment_user_bind(
     request: HttpRequest | None = None,
 ) -> Any:
     """Lets an employer user act for an establishment, with a role (administrator, officer,
-    viewer), through identity's organisation binding (REG-1). Returns the membership."""
-    _require_acts_for(actor, establishment)
+    viewer), through identity's organisation binding (REG-1). Only the institution or an
+    administrator of the establishment may bind. Returns the membership."""
+    _require_acts_for(actor, establishment, OrganisationRole.ADMINISTRATOR)
     if getattr(user, "audience", "") != Audience.EMPLOYER:
         raise SimisError(RegistryError.USER_NOT_EMPLOYER, username=user.get_username())
     if role not in OrganisationRole.values:
@@ -628,10 +636,7 @@ def establishment_user_bind(
         raise SimisError(
             RegistryError.USER_ALREADY_BOUND, username=user.get_username(), number=establishment.number
         )
-    bind = getattr(identity_public, "organisation_bind", None)
-    if bind is None:
-        raise SimisError(RegistryError.USER_BINDING_UNAVAILABLE)
-    membership = bind(
+    membership = organisation_bind(
         actor=actor,
         user=user,
         org_kind=OrganisationKind.ESTABLISHMENT,

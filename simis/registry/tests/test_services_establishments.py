@@ -9,7 +9,6 @@ import pytest
 from simis.audit.models import AuditEntry
 from simis.core.errors import SimisError
 from simis.identity.models import Audience, OrganisationMembership
-from simis.identity.services import organisation_bind
 from simis.registry.choices import EstablishmentStatus
 from simis.registry.models import Establishment
 from simis.registry.services import (
@@ -18,7 +17,7 @@ from simis.registry.services import (
     establishment_status_change,
     establishment_user_bind,
 )
-from simis.registry.tests.conftest import user_make
+from simis.registry.tests.conftest import bind, user_make
 from simis.registry.tests.factories import engagement_make, person_make
 
 pytestmark = pytest.mark.django_db
@@ -126,22 +125,7 @@ def test_a_suspended_establishment_takes_no_branches(nour, khalid) -> None:  # t
 # --- Users ----------------------------------------------------------------------------------------
 
 
-def test_binding_waits_for_identity_to_offer_the_service(nour, khalid) -> None:  # type: ignore[no-untyped-def]
-    """identity.public does not export organisation_bind yet: the service says so with a code."""
-    from simis.identity import public as identity_public
-
-    if hasattr(identity_public, "organisation_bind"):
-        pytest.skip("identity.public now offers organisation_bind")
-    clerk = user_make("nour_clerk", Audience.EMPLOYER)
-    with pytest.raises(SimisError) as refused:
-        establishment_user_bind(actor=khalid, establishment=nour.main, user=clerk, role="officer")
-    assert refused.value.code == "REG-115"
-
-
-def test_an_employer_user_is_bound_through_identity(nour, khalid, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from simis.identity import public as identity_public
-
-    monkeypatch.setattr(identity_public, "organisation_bind", organisation_bind, raising=False)
+def test_an_employer_user_is_bound_through_identity(nour, khalid) -> None:  # type: ignore[no-untyped-def]
     clerk = user_make("nour_clerk", Audience.EMPLOYER)
     membership = establishment_user_bind(
         actor=khalid, establishment=nour.jeddah, user=clerk, role="viewer", valid_from=date(2026, 1, 1)
@@ -155,10 +139,7 @@ def test_an_employer_user_is_bound_through_identity(nour, khalid, monkeypatch) -
     assert AuditEntry.objects.filter(action="identity.organisation_bound").count() == 1
 
 
-def test_binding_refusals(nour, khalid, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from simis.identity import public as identity_public
-
-    monkeypatch.setattr(identity_public, "organisation_bind", organisation_bind, raising=False)
+def test_binding_refusals(nour, khalid) -> None:  # type: ignore[no-untyped-def]
     staff_user = user_make("huda", Audience.STAFF)
     with pytest.raises(SimisError) as not_employer:
         establishment_user_bind(actor=khalid, establishment=nour.main, user=staff_user, role="officer")
@@ -173,13 +154,30 @@ def test_binding_refusals(nour, khalid, monkeypatch) -> None:  # type: ignore[no
     assert OrganisationMembership.objects.filter(user=clerk).count() == 0
 
 
-def test_an_employer_user_cannot_bind_users_to_another_establishment(nour, badr, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from simis.identity import public as identity_public
-
-    monkeypatch.setattr(identity_public, "organisation_bind", organisation_bind, raising=False)
+def test_an_employer_user_cannot_bind_users_to_another_establishment(nour, badr) -> None:  # type: ignore[no-untyped-def]
     clerk = user_make("badr_clerk", Audience.EMPLOYER)
     with pytest.raises(SimisError) as refused:
         establishment_user_bind(actor=nour.officer, establishment=badr, user=clerk, role="officer")
+    assert refused.value.code == "IDN-040"
+
+
+def test_only_an_administrator_of_the_establishment_binds_users(nour) -> None:  # type: ignore[no-untyped-def]
+    """nour.officer may change the register but not decide who else acts for Nour Trading."""
+    clerk = user_make("nour_clerk", Audience.EMPLOYER)
+    with pytest.raises(SimisError) as refused:
+        establishment_user_bind(actor=nour.officer, establishment=nour.main, user=clerk, role="viewer")
+    assert refused.value.code == "IDN-040"
+    admin = user_make("nour_admin", Audience.EMPLOYER)
+    bind(admin, nour.main.number, role="administrator")
+    membership = establishment_user_bind(actor=admin, establishment=nour.jeddah, user=clerk, role="viewer")
+    assert membership.role == "viewer"
+
+
+def test_a_viewer_cannot_change_the_register(nour) -> None:  # type: ignore[no-untyped-def]
+    watcher = user_make("nour_watcher", Audience.EMPLOYER)
+    bind(watcher, nour.main.number, role="viewer")
+    with pytest.raises(SimisError) as refused:
+        establishment_branch_add(actor=watcher, main=nour.main, **BRANCH)
     assert refused.value.code == "IDN-040"
 
 
