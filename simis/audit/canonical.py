@@ -5,7 +5,8 @@ Rules: keys sorted, no insignificant whitespace, UTF-8, no NaN/Infinity. Values 
 into plain JSON values by ``to_json_value`` — and *that* plain form is what gets stored in the
 ``jsonb`` columns — so storing and re-reading never changes what is hashed:
 
-* ``Decimal`` → its fixed-point string with its scale kept (``Decimal("12.50")`` → ``"12.50"``).
+* ``Decimal`` → its fixed-point string with its scale kept (``Decimal("12.50")`` → ``"12.50"``);
+  ``Money`` → its amount the same way.
 * ``datetime`` → ISO 8601 in UTC with microseconds (``2026-03-01T09:00:00.000000Z``);
   a naive datetime keeps no offset. ``date`` and ``time`` → ISO 8601.
 * ``timedelta`` → ISO 8601 duration; ``UUID`` → canonical hex string; ``bytes`` → hex.
@@ -32,6 +33,8 @@ from typing import Any
 from django.utils.duration import duration_iso_string
 from django.utils.functional import Promise
 
+from simis.core.money import Money
+
 JsonValue = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
 
 
@@ -54,6 +57,8 @@ def to_json_value(value: Any) -> JsonValue:
         if not math.isfinite(value):
             raise ValueError("NaN and infinity cannot be audited")
         return int(value) if value.is_integer() else value
+    if isinstance(value, Money):
+        return to_json_value(value.amount)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError("NaN and infinity cannot be audited")

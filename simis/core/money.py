@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.db.models.query_utils import DeferredAttribute
 
 from simis.core.errors import MoneyError, SimisError
@@ -170,6 +171,9 @@ class MoneyField(models.DecimalField):
     ``decimal_places`` are fixed and cannot be passed."""
 
     descriptor_class = _MoneyAttribute
+    # What django-stubs should take a model's attribute to be: reads give Money.
+    _pyi_private_set_type: Money | Decimal | int | str | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: Money  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["max_digits"] = MAX_DIGITS

@@ -17,16 +17,12 @@ the database is ever sharded by establishment (DESIGN.md).
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Func, Q, Value
-from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -34,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from simis.core.dates import Calendar
 from simis.core.identifiers import IdentityKind
-from simis.core.money import Money, MoneyField
+from simis.core.money import MoneyField
 from simis.core.parameter_table import Regime
 from simis.registry.choices import (
     ActivityLevel,
@@ -44,17 +40,6 @@ from simis.registry.choices import (
     LeaveReason,
     ReviewReason,
 )
-
-if TYPE_CHECKING:
-
-    class AmountField(MoneyField):
-        """``MoneyField`` as the type checker should see it: reads give ``Money``."""
-
-        _pyi_private_set_type: Money | Decimal | int | str | Combinable  # type: ignore[assignment]
-        _pyi_private_get_type: Money  # type: ignore[assignment]
-
-else:
-    AmountField = MoneyField
 
 SAUDI = "SAU"
 ESTABLISHMENT_NUMBER_SEQUENCE = "registry_establishment_number_seq"
@@ -687,11 +672,11 @@ class WageBatch(models.Model):
     declared_line_count = models.PositiveIntegerField(
         _("declared number of lines"), help_text=_("How many wage changes the batch holds.")
     )
-    declared_total_basic = AmountField(_("declared total basic wage"), help_text=_("Sum of the basic wages."))
-    declared_total_housing = AmountField(
+    declared_total_basic = MoneyField(_("declared total basic wage"), help_text=_("Sum of the basic wages."))
+    declared_total_housing = MoneyField(
         _("declared total housing allowance"), help_text=_("Sum of the housing allowances.")
     )
-    declared_total_contributory = AmountField(
+    declared_total_contributory = MoneyField(
         _("declared total contributory wage"), help_text=_("Sum of the wages subject to contribution.")
     )
     amendment_count = models.PositiveIntegerField(_("amendments"), default=0)
@@ -723,9 +708,9 @@ class Wage(models.Model):
         Establishment, on_delete=models.PROTECT, related_name="+", verbose_name=_("establishment")
     )
     effective_from = models.DateField(_("effective from"), help_text=_("The first day this wage applies."))
-    basic = AmountField(_("basic wage"), help_text=_("Monthly basic wage in riyals."))
-    housing = AmountField(_("housing allowance"), help_text=_("Monthly housing allowance in riyals."))
-    other = AmountField(_("other allowances"), help_text=_("Other monthly allowances in riyals."))
+    basic = MoneyField(_("basic wage"), help_text=_("Monthly basic wage in riyals."))
+    housing = MoneyField(_("housing allowance"), help_text=_("Monthly housing allowance in riyals."))
+    other = MoneyField(_("other allowances"), help_text=_("Other monthly allowances in riyals."))
     housing_in_kind = models.BooleanField(
         _("housing given in kind"),
         default=False,
@@ -740,7 +725,7 @@ class Wage(models.Model):
         verbose_name=_("occupation"),
         help_text=_("The occupation from this date, when it changed with the wage."),
     )
-    contributory_wage = AmountField(
+    contributory_wage = MoneyField(
         _("contributory wage"), help_text=_("The wage subject to contribution, derived from the wage.")
     )
     contributory_inputs = models.JSONField(

@@ -24,7 +24,7 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
-from simis.audit.public import audit_record
+from simis.audit.public import audit_record, model_snapshot
 from simis.core.dates import Calendar, month_start
 from simis.core.errors import DateError, IdentifierError, SimisError
 from simis.core.identifiers import IdentityKind
@@ -246,19 +246,6 @@ def _leave_reason(reason: LeaveReason | str) -> LeaveReason:
         return LeaveReason(reason)
     except ValueError:
         raise SimisError(RegistryError.UNKNOWN_LEAVE_REASON, value=str(reason)) from None
-
-
-def snapshot(instance: Any, fields: Sequence[str] | None = None) -> dict[str, Any]:
-    """``audit.model_snapshot`` that also takes ``Money`` fields (as their decimal amount, the
-    audit log's form for numbers); the audit app does not know the kernel's money type."""
-    wanted = set(fields) if fields is not None else None
-    plain: dict[str, Any] = {}
-    for item in instance._meta.concrete_fields:
-        if wanted is not None and item.name not in wanted and item.attname not in wanted:
-            continue
-        value = item.value_from_object(instance)
-        plain[item.attname] = value.amount if isinstance(value, Money) else value
-    return plain
 
 
 def _overlap_error(
@@ -504,7 +491,7 @@ def establishment_register(
         actor=actor,
         action=RegistryAction.ESTABLISHMENT_REGISTERED,
         subject=establishment,
-        after=snapshot(establishment),
+        after=model_snapshot(establishment),
         request=request,
     )
     return establishment
@@ -564,7 +551,7 @@ def establishment_branch_add(
         actor=actor,
         action=RegistryAction.BRANCH_ADDED,
         subject=branch,
-        after=snapshot(branch),
+        after=model_snapshot(branch),
         extra={"main": main.number},
         request=request,
     )
@@ -598,7 +585,7 @@ def establishment_status_change(
             )
         if establishment.branches.exclude(status=EstablishmentStatus.CLOSED).exists():
             raise SimisError(RegistryError.ESTABLISHMENT_HAS_OPEN_BRANCHES, number=establishment.number)
-    before = snapshot(establishment, ["status"])
+    before = model_snapshot(establishment, ["status"])
     establishment.status = new
     establishment.save(update_fields=["status"])
     audit_record(
@@ -606,7 +593,7 @@ def establishment_status_change(
         action=RegistryAction.ESTABLISHMENT_STATUS_CHANGED,
         subject=establishment,
         before=before,
-        after=snapshot(establishment, ["status"]),
+        after=model_snapshot(establishment, ["status"]),
         request=request,
     )
     return establishment
@@ -806,12 +793,12 @@ def contributor_register(
         action=RegistryAction.CONTRIBUTOR_REGISTERED,
         subject=person,
         after={
-            "person": snapshot(person),
+            "person": model_snapshot(person),
             "identities": [
                 {"kind": d.kind.value, "country": d.country, "number": d.number} for d in documents
             ],
-            "engagement": snapshot(engagement),
-            "wage": snapshot(first_wage),
+            "engagement": model_snapshot(engagement),
+            "wage": model_snapshot(first_wage),
         },
         extra={"timing": timing.as_record()},
         request=request,
@@ -837,7 +824,7 @@ def contributor_user_link(
             contributor_number=linked.contributor_number,
         )
     person = Person.objects.select_for_update().get(pk=person.pk)
-    before = snapshot(person, ["user"])
+    before = model_snapshot(person, ["user"])
     person.user = user
     person.save(update_fields=["user"])
     audit_record(
@@ -845,7 +832,7 @@ def contributor_user_link(
         action=RegistryAction.CONTRIBUTOR_USER_LINKED,
         subject=person,
         before=before,
-        after=snapshot(person, ["user"]),
+        after=model_snapshot(person, ["user"]),
         extra={"linked_user": user.get_username()},
         request=request,
     )
@@ -928,7 +915,7 @@ def engagement_add(
         actor=actor,
         action=RegistryAction.ENGAGEMENT_ADDED,
         subject=engagement,
-        after={"engagement": snapshot(engagement), "wage": snapshot(first_wage)},
+        after={"engagement": model_snapshot(engagement), "wage": model_snapshot(first_wage)},
         extra={"timing": timing.as_record(), "rederived": changes},
         request=request,
     )
@@ -965,7 +952,7 @@ def engagement_terminate(
     timing = rules.termination_timing(
         join_date=engagement.join_date, leave_date=leave_date, requested_on=today, last_wage_from=last
     )
-    before = snapshot(engagement)
+    before = model_snapshot(engagement)
     engagement.leave_date = leave_date
     engagement.leave_reason = chosen
     engagement.status = EngagementStatus.TERMINATED
@@ -980,7 +967,7 @@ def engagement_terminate(
         action=RegistryAction.ENGAGEMENT_TERMINATED,
         subject=engagement,
         before=before,
-        after=snapshot(engagement),
+        after=model_snapshot(engagement),
         extra={"timing": timing.as_record(), "rederived": changes},
         request=request,
     )
@@ -1012,7 +999,7 @@ def engagement_review_decide(
         chosen = ReviewDecision(decision)
     except ValueError:
         raise SimisError(RegistryError.UNKNOWN_DECISION, value=str(decision)) from None
-    before = snapshot(engagement)
+    before = model_snapshot(engagement)
     reason = engagement.review_reason
     subject_id = engagement.pk
     result: Engagement | None = engagement
@@ -1039,7 +1026,7 @@ def engagement_review_decide(
         subject_type="registry.engagement",
         subject_id=subject_id,
         before=before,
-        after=snapshot(result) if result is not None else None,
+        after=model_snapshot(result) if result is not None else None,
         extra={"decision": chosen.value, "reason": reason, "note": note, "rederived": changes},
         request=request,
     )
@@ -1223,7 +1210,7 @@ def wage_batch_register(
         actor=actor,
         action=RegistryAction.WAGE_BATCH_REGISTERED,
         subject=batch,
-        after={"batch": snapshot(batch), "lines": _wage_lines_record(wages)},
+        after={"batch": model_snapshot(batch), "lines": _wage_lines_record(wages)},
         extra={"requested_on": _today(requested_on).isoformat()},
         request=request,
     )
@@ -1258,7 +1245,7 @@ def wage_batch_amend(
             engagement=later.engagement_id,
             date=later.effective_from.isoformat(),
         )
-    before = {"batch": snapshot(batch), "lines": _wage_lines_record(old)}
+    before = {"batch": model_snapshot(batch), "lines": _wage_lines_record(old)}
     Wage.objects.filter(batch=batch).delete()
     wages = _wage_lines_apply(
         establishment=batch.establishment,
@@ -1280,7 +1267,7 @@ def wage_batch_amend(
         action=RegistryAction.WAGE_BATCH_AMENDED,
         subject=batch,
         before=before,
-        after={"batch": snapshot(batch), "lines": _wage_lines_record(wages)},
+        after={"batch": model_snapshot(batch), "lines": _wage_lines_record(wages)},
         extra={"requested_on": _today(requested_on).isoformat(), "summary": _summary_record(declared)},
         request=request,
     )
@@ -1328,7 +1315,7 @@ def contributor_transfer(
         regime=Regime(person.regime),
         read=read,
     )
-    before = snapshot(engagement)
+    before = model_snapshot(engagement)
     engagement.leave_date = transfer_date - timedelta(days=1)
     engagement.leave_reason = LeaveReason.TRANSFER
     engagement.status = EngagementStatus.TERMINATED
@@ -1372,9 +1359,9 @@ def contributor_transfer(
         subject=moved,
         before={"from": before},
         after={
-            "from": snapshot(engagement),
-            "to": snapshot(moved),
-            "wage": snapshot(carried) if carried else None,
+            "from": model_snapshot(engagement),
+            "to": model_snapshot(moved),
+            "wage": model_snapshot(carried) if carried else None,
         },
         extra={"rederived": changes},
         request=request,

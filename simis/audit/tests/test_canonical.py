@@ -90,3 +90,13 @@ def test_unknown_types_are_refused_not_guessed():
 )
 def test_ip_addresses_normalised_as_postgresql_prints_them(given, stored):
     assert normalise_ip(given) == stored
+
+
+def test_money_is_audited_as_its_amount():
+    from decimal import Decimal
+
+    from simis.audit.canonical import to_json_value
+    from simis.core.money import Money
+
+    assert to_json_value(Money(Decimal("4500.50"))) == "4500.50"
+    assert to_json_value({"basic": Money(Decimal("3000"))}) == {"basic": "3000.00"}
