@@ -10,3 +10,9 @@ class RegistryConfig(AppConfig):
         from simis.registry.actions import RegistryAction
 
         audit_actions_register(RegistryAction)
+
+        # The signed web services (/api/v1/registry/, /api/v1/gov/), mounted before the URLconf loads.
+        from simis.registry.api import RegistryApiAction, routers_register
+
+        audit_actions_register(RegistryApiAction)
+        routers_register()
