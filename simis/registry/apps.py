@@ -8,8 +8,10 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from simis.audit.public import audit_actions_register
         from simis.registry.actions import RegistryAction
+        from simis.registry.navigation import register_registry_navigation
 
         audit_actions_register(RegistryAction)
+        register_registry_navigation()
 
         # The signed web services (/api/v1/registry/, /api/v1/gov/), mounted before the URLconf loads.
         from simis.registry.api import RegistryApiAction, routers_register
