@@ -379,20 +379,26 @@ class EmployerAccess:
 
     def lines(self, lines: Sequence[WageLineIn]) -> list[WageLine]:
         """The request's wage lines on the partner's periods. A line naming a period that is not
-        the partner's refuses the whole request, every such line with REGAPI-104."""
+        the partner's (REGAPI-104) or an amount that is not one (MNY-xxx) refuses the whole
+        request, with every such line; the service then checks the lines against the rules."""
         wanted = {line.period_id for line in lines}
         periods = {e.pk: e for e in Engagement.objects.filter(pk__in=wanted, establishment_id__in=self.ids)}
-        missing = [
-            LineError(position, SimisError(RegistryApiError.PERIOD_NOT_FOUND, period=line.period_id))
-            for position, line in enumerate(lines, start=1)
-            if line.period_id not in periods
-        ]
-        if missing:
-            raise RegistryLinesError(missing, total=len(lines))
-        return [
-            WageLine(engagement=periods[line.period_id], wage=wage_input(line), occupation=line.occupation)
-            for line in lines
-        ]
+        refused: list[LineError] = []
+        built: list[WageLine] = []
+        for position, line in enumerate(lines, start=1):
+            try:
+                if line.period_id not in periods:
+                    raise SimisError(RegistryApiError.PERIOD_NOT_FOUND, period=line.period_id)
+                built.append(
+                    WageLine(
+                        engagement=periods[line.period_id], wage=wage_input(line), occupation=line.occupation
+                    )
+                )
+            except SimisError as error:
+                refused.append(LineError(position, error))
+        if refused:
+            raise RegistryLinesError(refused, total=len(lines))
+        return built
 
 
 def employer_access(request: HttpRequest) -> EmployerAccess:

@@ -329,19 +329,26 @@ def test_one_bad_line_changes_no_wage_at_all(caller, nour, sara, omar, nour_syst
     assert Wage.objects.count() == wages
 
 
-def test_a_line_on_another_employers_period_refuses_the_whole_change(
+def test_lines_on_another_employers_period_or_with_impossible_amounts_refuse_the_change(
     caller, nour, sara, ravi, nour_system
 ) -> None:  # type: ignore[no-untyped-def]
+    third = engagement_make(person_make(), nour.main)
+    wage_make(third)
     wages = Wage.objects.count()
     payload = {
         "month": first_of_this_month().strftime("%Y-%m"),
-        "lines": [wage_line(sara.engagement.pk, "6000.00"), wage_line(ravi.engagement.pk, "9000.00")],
+        "lines": [
+            wage_line(sara.engagement.pk, "6000.00"),
+            wage_line(ravi.engagement.pk, "9000.00"),
+            wage_line(third.pk, "9999999999999"),
+        ],
     }
     response = send(
         caller, nour_system, "POST", f"{REGISTRY}/establishments/{nour.main.number}/wage-changes", payload
     )
     body = assert_refused(response, 422, "REG-409")
-    assert [(line["line"], line["code"]) for line in body["lines"]] == [(2, "REGAPI-104")]
+    # Not Nour's period, and an amount past what SIMIS holds: each line is named with its code.
+    assert [(line["line"], line["code"]) for line in body["lines"]] == [(2, "REGAPI-104"), (3, "MNY-003")]
     assert Wage.objects.count() == wages
 
 
