@@ -63,11 +63,25 @@ def _in_language(name_ar: str, name_en: str) -> str:
     return name_ar if (get_language() or "ar").startswith("ar") else name_en
 
 
+_reference_names: dict[str, dict[str, tuple[str, str]]] = {}
+
+
+def reference_names(kind: str) -> dict[str, tuple[str, str]]:
+    """Arabic and English names of the ``"occupation"`` or ``"country"`` reference rows by code,
+    read once per process: the reference tables change only with a migration."""
+    if not _reference_names.get(kind):
+        model = Occupation if kind == "occupation" else Country
+        _reference_names[kind] = {
+            code: (ar, en)
+            for code, ar, en in model.objects.order_by("code").values_list("code", "name_ar", "name_en")
+        }
+    return _reference_names[kind]
+
+
 def occupation_choices() -> list[tuple[str, str]]:
     """ISCO-08 occupations of the reference table, as ``code — name`` in the active language."""
     return [
-        (code, f"{code} — {_in_language(ar, en)}")
-        for code, ar, en in Occupation.objects.order_by("code").values_list("code", "name_ar", "name_en")
+        (code, f"{code} — {_in_language(ar, en)}") for code, (ar, en) in reference_names("occupation").items()
     ]
 
 
@@ -89,10 +103,7 @@ def countries_or_blank() -> list[tuple[str, str]]:
 
 def country_choices() -> list[tuple[str, str]]:
     """Nationalities, Saudi Arabia first, then by name in the active language."""
-    rows = [
-        (code, _in_language(ar, en))
-        for code, ar, en in Country.objects.values_list("code", "name_ar", "name_en")
-    ]
+    rows = [(code, _in_language(ar, en)) for code, (ar, en) in reference_names("country").items()]
     rows.sort(key=lambda row: (row[0] != SAUDI, row[1]))
     return rows
 
@@ -194,6 +205,8 @@ class WorkerFilterForm(DatesInPreferredCalendar, forms.Form):
     cursor = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     trail = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # The number of matches counted on the first page, carried to the next ones for display.
+    total = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, branches: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

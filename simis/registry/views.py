@@ -55,13 +55,12 @@ from simis.registry.forms import (
     WageChangeForm,
     WageLineFormSet,
     WorkerFilterForm,
+    reference_names,
 )
 from simis.registry.models import (
     SAUDI,
-    Country,
     Engagement,
     Establishment,
-    Occupation,
     Person,
     PersonIdentity,
     Wage,
@@ -238,19 +237,6 @@ def _refuse(form: Any, error: SimisError, fields: dict[str, str]) -> Refusal | N
 
 # --- Reference names ------------------------------------------------------------------------------
 
-_names: dict[str, dict[str, tuple[str, str]]] = {}
-
-
-def _reference(kind: str) -> dict[str, tuple[str, str]]:
-    """Arabic and English names of the occupations or countries, read once per process (the
-    reference tables change only with a migration)."""
-    if not _names.get(kind):
-        model = Occupation if kind == "occupation" else Country
-        _names[kind] = {
-            code: (ar, en) for code, ar, en in model.objects.values_list("code", "name_ar", "name_en")
-        }
-    return _names[kind]
-
 
 def _in_language(pair: tuple[str, str] | None, fallback: str = "") -> str:
     if pair is None:
@@ -259,11 +245,11 @@ def _in_language(pair: tuple[str, str] | None, fallback: str = "") -> str:
 
 
 def occupation_name(code: str | None) -> str:
-    return _in_language(_reference("occupation").get(code or ""), code or "")
+    return _in_language(reference_names("occupation").get(code or ""), code or "")
 
 
 def country_name(code: str | None) -> str:
-    return _in_language(_reference("country").get(code or ""), code or "")
+    return _in_language(reference_names("country").get(code or ""), code or "")
 
 
 def sar(amount: Any) -> str:
@@ -360,6 +346,8 @@ class WorkerLine:
     status: str
     status_label: str
     status_class: str
+    url: str
+    select_label: str
 
 
 def _worker_lines(rows: Iterable[selectors.WorkerRow]) -> list[WorkerLine]:
@@ -381,6 +369,8 @@ def _worker_lines(rows: Iterable[selectors.WorkerRow]) -> list[WorkerLine]:
                 status=status.value,
                 status_label=str(status.label),
                 status_class=STATUS_CLASSES[status],
+                url=reverse("registry:person", args=[row.contributor_number]),
+                select_label=_("Select %(name)s") % {"name": name},
             )
         )
     return lines
@@ -449,12 +439,23 @@ class Pager:
 
 
 def _pager(
-    base: QueryDict, cursor: int | None, trail: list[int], page: int, result: selectors.WorkerPage
+    base: QueryDict,
+    cursor: int | None,
+    trail: list[int],
+    page: int,
+    result: selectors.WorkerPage,
+    total: int | None = None,
 ) -> Pager:
+    """Links to the next, previous and first pages. Pages after the first carry the total counted
+    on the first page (``total``), so a deep page costs what the first does without its count."""
+    total = result.total if result.total is not None else total
+
     def query(**changes: Any) -> str:
         params = base.copy()
-        for key in ("cursor", "trail", "page"):
+        for key in ("cursor", "trail", "page", "total"):
             params.pop(key, None)
+        if changes and total is not None:
+            changes["total"] = total
         for key, value in changes.items():
             if value is None or value == "" or (key == "page" and value == 1):
                 continue
@@ -475,7 +476,7 @@ def _pager(
             previous_query = query()
     return Pager(
         page=page,
-        total=result.total,
+        total=total,
         next_query=next_query,
         previous_query=previous_query,
         first_query=query() if page > 2 else None,
@@ -620,6 +621,8 @@ def workers(request: HttpRequest, number: str) -> HttpResponse:
     cursor = filters.get("cursor")
     trail = filters.get("trail") or []
     page_number = filters.get("page") or (len(trail) + 1 if cursor else 1)
+    carried_total = filters.get("total") if cursor else None
+    count = carried_total is None
     if filters.get("nationality") == NationalityFilter.NON_SAUDI:
         result = _non_saudi_page(
             listed,
@@ -627,7 +630,7 @@ def workers(request: HttpRequest, number: str) -> HttpResponse:
             status=status,
             occupation=filters.get("occupation") or None,
             cursor=cursor,
-            with_total=True,
+            with_total=count,
         )
     else:
         result = selectors.establishment_workers(
@@ -639,14 +642,14 @@ def workers(request: HttpRequest, number: str) -> HttpResponse:
             occupation=filters.get("occupation") or None,
             cursor=cursor,
             page_size=PAGE_SIZE,
-            with_total=True,
+            with_total=count,
         )
     context = {
         "establishment": establishment,
         "listed": listed,
         "form": form,
         "rows": _worker_lines(result.rows),
-        "pager": _pager(data, cursor, trail, page_number, result),
+        "pager": _pager(data, cursor, trail, page_number, result, carried_total),
         "list_url": reverse("registry:workers", args=[establishment.number]),
         "filtered": bool(filters["q"] or filters.get("nationality") or filters.get("occupation")),
         "can_act": listed.status == "active",
@@ -1459,9 +1462,11 @@ def _inquiry_establishment(request: HttpRequest, data: dict[str, Any]) -> dict[s
         trail = [int(p) for p in request.GET.get("trail", "").split(",") if p.isdigit()]
         page_text = request.GET.get("page", "")
         page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
+        total_text = request.GET.get("total", "")
+        carried = int(total_text) if cursor and total_text.isdigit() else None
         result = selectors.government_establishment_workers(
-            establishment, user=request.user, cursor=cursor, page_size=PAGE_SIZE, with_total=True
+            establishment, user=request.user, cursor=cursor, page_size=PAGE_SIZE, with_total=carried is None
         )
         context["rows"] = _worker_lines(result.rows)
-        context["pager"] = _pager(request.GET.copy(), cursor, trail, page, result)
+        context["pager"] = _pager(request.GET.copy(), cursor, trail, page, result, carried)
     return context
