@@ -1,0 +1,484 @@
+"""Each row's cells turned into the typed input of one register operation, or the row's
+problems — every cell is checked, so a row lists all that is wrong with it, each problem with
+its column and a coded, bilingual message.
+
+Pure: no database. What needs the register (does the person exist, is the period open, the
+deadlines, the derived regime and wage) is judged when the row is applied, by the register's
+own rules and services, with the register's codes. Dates are read in either calendar and in
+Arabic-Indic digits (``core.dates.parse_date_input``); the readers are memoised per text,
+because a large file repeats the same dates and codes many times.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from django.utils import translation
+
+from simis.core.dates import Calendar, parse_date_input
+from simis.core.errors import SimisError
+from simis.core.identifiers import IdentityKind, normalise_digits, normalise_identifier, validate_identifier
+from simis.core.money import Money
+from simis.registry.public import Gender, LeaveReason, PersonNames, WageInput
+from simis.uploads.choices import UploadKind
+from simis.uploads.errors import UploadError
+from simis.uploads.layouts import Column, Layout
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One thing wrong with a row: the column it is about (its key; empty for the row as a
+    whole) and the coded refusal."""
+
+    column: str
+    error: SimisError
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityCell:
+    """An identity document as a row gives it: ``kind`` None when the row leaves the type out
+    (the number alone finds the contributor), ``number`` normalised, ``country`` as written."""
+
+    kind: str | None
+    number: str
+    country: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NewContributorInput:
+    row: int
+    identities: tuple[IdentityCell, ...]
+    names: PersonNames
+    birth_date: date
+    birth_date_calendar: str
+    gender: str
+    nationality: str
+    join_date: date
+    occupation: str
+    wage: WageInput
+    external_old_law_months: int
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodInput:
+    row: int
+    identity: IdentityCell
+    join_date: date
+    leave_date: date | None
+    leave_reason: str
+    occupation: str
+    wage: WageInput
+
+
+@dataclass(frozen=True, slots=True)
+class TerminationInput:
+    row: int
+    identity: IdentityCell
+    leave_date: date
+    leave_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class WageChangeInput:
+    row: int
+    identity: IdentityCell
+    month: date
+    wage: WageInput
+    occupation: str | None
+
+
+RowInput = NewContributorInput | PeriodInput | TerminationInput | WageChangeInput
+
+
+# --- Readers of one cell ---------------------------------------------------------------------------
+
+
+def _memoised(reader: Callable[[str], T]) -> Callable[[str], T]:
+    """``reader`` remembered per text, refusals included (a refusal is raised again)."""
+
+    @lru_cache(maxsize=65536)
+    def remembered(text: str) -> tuple[bool, Any]:
+        try:
+            return True, reader(text)
+        except SimisError as error:
+            return False, error
+
+    def read(text: str) -> T:
+        ok, value = remembered(text)
+        if ok:
+            return value
+        raise value
+
+    return read
+
+
+date_read = _memoised(parse_date_input)
+
+
+def _calendar(text: str) -> str:
+    """The calendar a date was written in: the one ``parse_date_input`` chose."""
+    chosen = parse_date_input(text)
+    try:
+        as_hijri = parse_date_input(text, Calendar.HIJRI)
+    except SimisError:
+        return Calendar.GREGORIAN.value
+    return Calendar.HIJRI.value if as_hijri == chosen else Calendar.GREGORIAN.value
+
+
+calendar_read = _memoised(_calendar)
+
+_AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
+_THOUSANDS = str.maketrans(
+    {",": "", "٬": "", " ": "", "\u00a0": "", "\u066b": ".", "\u200f": "", "\u200e": ""}
+)
+
+
+def _amount(text: str) -> Money:
+    cleaned = normalise_digits(text).translate(_THOUSANDS)
+    if not _AMOUNT.match(cleaned):
+        raise SimisError(UploadError.BAD_AMOUNT, value=text)
+    try:
+        return Money(Decimal(cleaned))
+    except InvalidOperation:
+        raise SimisError(UploadError.BAD_AMOUNT, value=text) from None
+
+
+amount_read = _memoised(_amount)
+
+
+def _month(text: str) -> date:
+    """A month as any of its days, or as year-month (2026-03, 03/2026): its first day."""
+    cleaned = normalise_digits(text).strip()
+    if match := re.fullmatch(r"(\d{4})[-/.](\d{1,2})", cleaned):
+        cleaned = f"{match.group(1)}-{match.group(2)}-01"
+    elif match := re.fullmatch(r"(\d{1,2})[-/.](\d{4})", cleaned):
+        cleaned = f"{match.group(2)}-{match.group(1)}-01"
+    return parse_date_input(cleaned).replace(day=1)
+
+
+month_read = _memoised(_month)
+
+
+def _alias_table(pairs: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for value, names in pairs:
+        for name in (value, *names):
+            table[_fold(name)] = value
+    return table
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", normalise_digits(str(text))).strip().casefold()
+
+
+def _labels(choices: Any) -> Iterable[tuple[str, list[str]]]:
+    for member in choices:
+        labels = []
+        for language in ("ar", "en"):
+            with translation.override(language):
+                labels.append(str(member.label))
+        yield member.value, labels
+
+
+@lru_cache(maxsize=1)
+def _identity_kinds() -> dict[str, str]:
+    return _alias_table(
+        [
+            (IdentityKind.NATIONAL_ID.value, ["national id", "nid", "هوية وطنية", "الهوية الوطنية", "هوية"]),
+            (IdentityKind.IQAMA.value, ["iqama", "إقامة", "اقامة", "الإقامة", "residence permit"]),
+            (IdentityKind.GCC_NATIONAL_ID.value, ["gcc id", "gcc national id", "هوية خليجية"]),
+            (IdentityKind.PASSPORT.value, ["جواز", "جواز سفر", "جواز السفر"]),
+            *(_labels(IdentityKind)),
+        ]
+    )
+
+
+@lru_cache(maxsize=1)
+def _genders() -> dict[str, str]:
+    return _alias_table(
+        [
+            (Gender.MALE.value, ["m", "ذكر"]),
+            (Gender.FEMALE.value, ["f", "أنثى", "انثى"]),
+            *(_labels(Gender)),
+        ]
+    )
+
+
+@lru_cache(maxsize=1)
+def _leave_reasons() -> dict[str, str]:
+    # A transfer is recorded by its own service (REG-312), so it is not offered here.
+    return {
+        key: value
+        for key, value in _alias_table(_labels(LeaveReason)).items()
+        if value != LeaveReason.TRANSFER
+    }
+
+
+_YES_NO = _alias_table([("yes", ["y", "true", "1", "نعم"]), ("no", ["n", "false", "0", "لا", ""])])
+
+
+def _choice(text: str, table: dict[str, str], shown: Sequence[str]) -> str:
+    found = table.get(_fold(text))
+    if found is None:
+        raise SimisError(UploadError.BAD_CHOICE, value=text, choices=", ".join(shown))
+    return found
+
+
+# --- A row's cells ----------------------------------------------------------------------------------
+
+
+class RowReader:
+    """Reads the cells of one row, collecting a problem per bad cell instead of stopping at the
+    first: ``ok`` says whether the typed input may be built."""
+
+    def __init__(self, layout: Layout, values: dict[str, str]) -> None:
+        self.columns = {column.key: column for column in layout.columns}
+        self.values = values
+        self.problems: list[RowProblem] = []
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def problem(self, key: str, error: SimisError) -> None:
+        self.problems.append(RowProblem(key, error))
+
+    def _column(self, key: str) -> Column:
+        return self.columns[key]
+
+    def text(self, key: str) -> str:
+        """The cell, trimmed; UPL-201 when required and empty, UPL-213 when too long."""
+        column = self.columns.get(key)
+        value = self.values.get(key, "")
+        if column is None:
+            return ""
+        if not value and column.required:
+            self.problem(key, SimisError(UploadError.REQUIRED, column=column.name))
+        elif len(value) > column.max_length:
+            self.problem(
+                key, SimisError(UploadError.TEXT_TOO_LONG, column=column.name, limit=column.max_length)
+            )
+            return ""
+        return value
+
+    def _read(self, key: str, reader: Callable[[str], T]) -> T | None:
+        text = self.text(key)
+        if not text:
+            return None
+        try:
+            return reader(text)
+        except SimisError as error:
+            self.problem(key, error)
+            return None
+
+    def read_date(self, key: str) -> date | None:
+        return self._read(key, date_read)
+
+    def read_month(self, key: str) -> date | None:
+        return self._read(key, month_read)
+
+    def amount(self, key: str) -> Money:
+        return self._read(key, amount_read) or Money.zero()
+
+    def choice(self, key: str, table: dict[str, str], shown: Sequence[str]) -> str:
+        return self._read(key, lambda text: _choice(text, table, shown)) or ""
+
+    def yes_no(self, key: str) -> bool:
+        return self.choice(key, _YES_NO, ("yes", "no")) == "yes"
+
+    def whole_number(self, key: str) -> int:
+        def whole(text: str) -> int:
+            cleaned = normalise_digits(text).strip()
+            if not re.fullmatch(r"-?\d{1,6}", cleaned):
+                raise SimisError(UploadError.BAD_WHOLE_NUMBER, value=text)
+            return int(cleaned)
+
+        return self._read(key, whole) or 0
+
+    def wage(self) -> WageInput | None:
+        basic = self.amount("basic_wage")
+        housing = self.amount("housing_allowance")
+        other = self.amount("other_allowances")
+        in_kind = self.yes_no("housing_in_kind")
+        if not self.ok:
+            return None
+        return WageInput(basic=basic, housing=housing, other=other, housing_in_kind=in_kind)
+
+    def identity(
+        self, kind_key: str, number_key: str, country_key: str, *, kind_required: bool
+    ) -> IdentityCell:
+        """The document: a national ID, iqama or passport number checked here (length, prefix,
+        check digit: IDF-xxx); a GCC ID is checked by the register with its country. Without a
+        type, a ten-digit number starting with 1 or 2 is taken for a national ID or an iqama."""
+        kind = self.choice(kind_key, _identity_kinds(), [k.value for k in IdentityKind]) if kind_key else ""
+        raw = self.text(number_key)
+        country = normalise_digits(self.text(country_key)).strip().upper() if country_key else ""
+        number = normalise_identifier(raw) if raw else ""
+        if number and not kind and not kind_required and len(number) == 10 and number[0] in "12":
+            kind = IdentityKind.NATIONAL_ID.value if number[0] == "1" else IdentityKind.IQAMA.value
+        if number and kind in (IdentityKind.NATIONAL_ID, IdentityKind.IQAMA, IdentityKind.PASSPORT):
+            try:
+                number = validate_identifier(number, kind)
+            except SimisError as error:
+                self.problem(number_key, error)
+        return IdentityCell(kind or None, number, country)
+
+
+# --- One reader per kind --------------------------------------------------------------------------------
+
+
+def _new_contributor(row: int, reader: RowReader) -> NewContributorInput | None:
+    identity = reader.identity("identity_kind", "identity_number", "identity_country", kind_required=True)
+    identities = [identity]
+    passport = reader.text("passport_number")
+    if passport:
+        country = normalise_digits(reader.text("passport_country")).strip().upper()
+        try:
+            identities.append(
+                IdentityCell(
+                    IdentityKind.PASSPORT.value, validate_identifier(passport, IdentityKind.PASSPORT), country
+                )
+            )
+        except SimisError as error:
+            reader.problem("passport_number", error)
+    names = PersonNames(
+        first_ar=reader.text("first_name_ar"),
+        father_ar=reader.text("father_name_ar"),
+        grandfather_ar=reader.text("grandfather_name_ar"),
+        family_ar=reader.text("family_name_ar"),
+        first_en=reader.text("first_name_en"),
+        father_en=reader.text("father_name_en"),
+        grandfather_en=reader.text("grandfather_name_en"),
+        family_en=reader.text("family_name_en"),
+    )
+    birth_date = reader.read_date("birth_date")
+    birth_calendar = calendar_read(reader.values["birth_date"]) if birth_date is not None else ""
+    gender = reader.choice("gender", _genders(), Gender.values)
+    nationality = normalise_digits(reader.text("nationality")).strip().upper()
+    join_date = reader.read_date("join_date")
+    occupation = normalise_digits(reader.text("occupation")).strip()
+    wage = reader.wage()
+    months = reader.whole_number("external_old_law_months")
+    if not reader.ok or birth_date is None or join_date is None or wage is None:
+        return None
+    return NewContributorInput(
+        row=row,
+        identities=tuple(identities),
+        names=names,
+        birth_date=birth_date,
+        birth_date_calendar=birth_calendar,
+        gender=gender,
+        nationality=nationality,
+        join_date=join_date,
+        occupation=occupation,
+        wage=wage,
+        external_old_law_months=months,
+    )
+
+
+def _lookup_identity(reader: RowReader) -> IdentityCell:
+    return reader.identity("identity_kind", "identity_number", "identity_country", kind_required=False)
+
+
+def _period(row: int, reader: RowReader) -> PeriodInput | None:
+    identity = _lookup_identity(reader)
+    join_date = reader.read_date("join_date")
+    leave_date = reader.read_date("leave_date")
+    reason = reader.choice("leave_reason", _leave_reasons(), _LEAVE_REASONS_SHOWN)
+    if leave_date is not None and not reason and not reader.values.get("leave_reason"):
+        reader.problem("leave_reason", SimisError(UploadError.LEAVE_REASON_REQUIRED))
+    occupation = normalise_digits(reader.text("occupation")).strip()
+    wage = reader.wage()
+    if not reader.ok or join_date is None or wage is None:
+        return None
+    return PeriodInput(
+        row=row,
+        identity=identity,
+        join_date=join_date,
+        leave_date=leave_date,
+        leave_reason=reason if leave_date is not None else "",
+        occupation=occupation,
+        wage=wage,
+    )
+
+
+def _termination(row: int, reader: RowReader) -> TerminationInput | None:
+    identity = _lookup_identity(reader)
+    leave_date = reader.read_date("leave_date")
+    reason = reader.choice("leave_reason", _leave_reasons(), _LEAVE_REASONS_SHOWN)
+    if not reader.ok or leave_date is None:
+        return None
+    return TerminationInput(row=row, identity=identity, leave_date=leave_date, leave_reason=reason)
+
+
+def _wage_change(row: int, reader: RowReader) -> WageChangeInput | None:
+    identity = _lookup_identity(reader)
+    month = reader.read_month("month")
+    wage = reader.wage()
+    occupation = normalise_digits(reader.text("occupation")).strip() or None
+    if not reader.ok or month is None or wage is None:
+        return None
+    return WageChangeInput(row=row, identity=identity, month=month, wage=wage, occupation=occupation)
+
+
+_LEAVE_REASONS_SHOWN = [reason.value for reason in LeaveReason if reason != LeaveReason.TRANSFER]
+
+_READERS: dict[str, Callable[[int, RowReader], RowInput | None]] = {
+    UploadKind.NEW_CONTRIBUTORS: _new_contributor,
+    UploadKind.PERIODS: _period,
+    UploadKind.TERMINATIONS: _termination,
+    UploadKind.WAGE_CHANGES: _wage_change,
+}
+
+
+def row_read(
+    layout: Layout, row: int, values: dict[str, str], extra_cells: int = 0
+) -> tuple[RowInput | None, list[RowProblem]]:
+    """The row's typed input, or None with every problem found in its cells."""
+    reader = RowReader(layout, values)
+    if extra_cells:
+        reader.problem(
+            "",
+            SimisError(UploadError.EXTRA_CELLS, count=len(values) + extra_cells, columns=len(layout.columns)),
+        )
+    built = _READERS[layout.kind](row, reader)
+    return (built if reader.ok else None), reader.problems
+
+
+# --- Rows against each other ------------------------------------------------------------------------------
+
+
+def duplicates_find(inputs: Sequence[RowInput]) -> dict[int, RowProblem]:
+    """Rows that repeat an earlier row of the same file, by row number: the same identity
+    document for a new contributor or a termination (UPL-205), the same contributor and month
+    for a wage change (UPL-206). The first occurrence stands; the register judges it."""
+    first: dict[tuple[Any, ...], int] = {}
+    found: dict[int, RowProblem] = {}
+    for item in inputs:
+        keys: list[tuple[Any, ...]] = []
+        if isinstance(item, NewContributorInput):
+            keys = [(doc.kind, doc.number) for doc in item.identities]
+        elif isinstance(item, TerminationInput):
+            keys = [(item.identity.kind, item.identity.number)]
+        elif isinstance(item, WageChangeInput):
+            keys = [(item.identity.kind, item.identity.number, item.month)]
+        for key in keys:
+            if key in first:
+                number = key[1]
+                error = (
+                    SimisError(UploadError.DUPLICATE_WAGE_IN_FILE, row=first[key], number=number)
+                    if isinstance(item, WageChangeInput)
+                    else SimisError(UploadError.DUPLICATE_PERSON_IN_FILE, row=first[key], number=number)
+                )
+                found[item.row] = RowProblem("identity_number", error)
+                break
+            first[key] = item.row
+    return found

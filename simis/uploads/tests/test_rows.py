@@ -1,0 +1,187 @@
+"""A row's cells to a typed register operation (no database): every bad cell reported with its
+column and code, dates in either calendar, Arabic-Indic digits, repeated rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from simis.core.money import Money
+from simis.uploads.layouts import NEW_CONTRIBUTORS_V1, PERIODS_V1, TERMINATIONS_V1, WAGE_CHANGES_V1
+from simis.uploads.reports import neutralise
+from simis.uploads.rows import (
+    IdentityCell,
+    NewContributorInput,
+    PeriodInput,
+    TerminationInput,
+    WageChangeInput,
+    duplicates_find,
+    row_read,
+)
+from simis.uploads.tests.files import new_contributor
+
+
+def values(layout, **cells):  # type: ignore[no-untyped-def]
+    base = dict.fromkeys(layout.keys, "")
+    base.update(cells)
+    return base
+
+
+def test_a_valid_new_contributor_row() -> None:
+    row = new_contributor(housing_in_kind="نعم", other_allowances="٣٠٠")
+    built, problems = row_read(NEW_CONTRIBUTORS_V1, 3, values(NEW_CONTRIBUTORS_V1, **row))
+    assert problems == []
+    assert isinstance(built, NewContributorInput)
+    assert built.identities == (IdentityCell("national_id", row["identity_number"], ""),)
+    assert built.birth_date == date(1995, 4, 12)
+    assert built.birth_date_calendar == "gregorian"
+    assert built.wage.other == Money(Decimal("300"))
+    assert built.wage.housing_in_kind is True
+    assert built.names.first_ar == "محمد"
+
+
+def test_arabic_indic_digits_hijri_dates_and_arabic_choices() -> None:
+    row = new_contributor(
+        identity_number="١٠٠٠٠٠٠٠١٦",
+        birth_date="١٠/٠٦/١٤١٥",
+        join_date="١/٣/٢٠٢٦",
+        gender="أنثى",
+        basic_wage="٥٬٠٠٠٫٥٠",
+        identity_kind="هوية وطنية",
+    )
+    built, problems = row_read(NEW_CONTRIBUTORS_V1, 3, values(NEW_CONTRIBUTORS_V1, **row))
+    assert problems == []
+    assert isinstance(built, NewContributorInput)
+    assert built.identities[0].number == "1000000016"
+    assert built.birth_date_calendar == "hijri"
+    assert built.birth_date == date(1994, 11, 13)  # 10 Jumada al-Akhirah 1415
+    assert built.join_date == date(2026, 3, 1)
+    assert built.gender == "female"
+    assert built.wage.basic == Money(Decimal("5000.50"))
+
+
+def test_every_bad_cell_of_a_row_is_reported_with_its_column() -> None:
+    row = new_contributor(
+        identity_number="1000000017",  # wrong check digit
+        birth_date="31/02/1990",
+        gender="x",
+        basic_wage="five thousand",
+        family_name_en="",
+        housing_in_kind="maybe",
+        external_old_law_months="1.5",
+    )
+    built, problems = row_read(NEW_CONTRIBUTORS_V1, 7, values(NEW_CONTRIBUTORS_V1, **row))
+    assert built is None
+    assert {(p.column, p.error.code) for p in problems} == {
+        ("identity_number", "IDF-006"),
+        ("birth_date", "DATE-005"),
+        ("gender", "UPL-203"),
+        ("basic_wage", "UPL-202"),
+        ("family_name_en", "UPL-201"),
+        ("housing_in_kind", "UPL-203"),
+        ("external_old_law_months", "UPL-204"),
+    }
+
+
+def test_too_long_text_and_extra_cells() -> None:
+    row = new_contributor(first_name_en="A" * 61)
+    built, problems = row_read(NEW_CONTRIBUTORS_V1, 3, values(NEW_CONTRIBUTORS_V1, **row), extra_cells=2)
+    assert built is None
+    assert [p.error.code for p in problems] == ["UPL-207", "UPL-213"]
+
+
+def test_a_period_row_and_its_leave_reason() -> None:
+    built, problems = row_read(
+        PERIODS_V1,
+        3,
+        values(
+            PERIODS_V1,
+            identity_number="2000000006",
+            join_date="2025-01-01",
+            leave_date="2025-06-30",
+            leave_reason="استقالة",
+            occupation="7",
+            basic_wage="4000",
+        ),
+    )
+    assert problems == []
+    assert isinstance(built, PeriodInput)
+    assert built.identity == IdentityCell("iqama", "2000000006", "")
+    assert built.leave_reason == "resignation"
+    _built, problems = row_read(
+        PERIODS_V1,
+        3,
+        values(
+            PERIODS_V1,
+            identity_number="2000000006",
+            join_date="2025-01-01",
+            leave_date="2025-06-30",
+            occupation="7",
+            basic_wage="4000",
+        ),
+    )
+    assert [p.error.code for p in problems] == ["UPL-211"]
+
+
+def test_a_transfer_is_not_a_leave_reason_here() -> None:
+    _built, problems = row_read(
+        TERMINATIONS_V1,
+        3,
+        values(
+            TERMINATIONS_V1, identity_number="1000000016", leave_date="2026-02-28", leave_reason="transfer"
+        ),
+    )
+    assert [p.error.code for p in problems] == ["UPL-203"]
+
+
+def test_termination_and_wage_change_rows() -> None:
+    built, problems = row_read(
+        TERMINATIONS_V1,
+        3,
+        values(
+            TERMINATIONS_V1, identity_number="1000000016", leave_date="28/02/2026", leave_reason="dismissal"
+        ),
+    )
+    assert problems == [] and isinstance(built, TerminationInput)
+    assert built.leave_date == date(2026, 2, 28)
+    for month in ("2026-03", "03/2026", "2026-03-17", "١٧/٣/٢٠٢٦"):
+        built, problems = row_read(
+            WAGE_CHANGES_V1,
+            3,
+            values(WAGE_CHANGES_V1, identity_number="1000000016", month=month, basic_wage="7000"),
+        )
+        assert problems == [] and isinstance(built, WageChangeInput), month
+        assert built.month == date(2026, 3, 1)
+        assert built.occupation is None
+
+
+def test_passport_numbers_are_looked_up_by_number_alone() -> None:
+    built, problems = row_read(
+        TERMINATIONS_V1,
+        3,
+        values(TERMINATIONS_V1, identity_number="z1234567", leave_date="2026-02-28", leave_reason="other"),
+    )
+    assert problems == [] and isinstance(built, TerminationInput)
+    assert built.identity == IdentityCell(None, "Z1234567", "")
+
+
+def test_repeated_rows_in_one_file() -> None:
+    first = new_contributor()
+    inputs = [
+        row_read(NEW_CONTRIBUTORS_V1, number, values(NEW_CONTRIBUTORS_V1, **row))[0]
+        for number, row in ((3, first), (4, new_contributor()), (5, {**first, "first_name_en": "Other"}))
+    ]
+    found = duplicates_find([item for item in inputs if item is not None])
+    assert list(found) == [5]
+    assert found[5].error.code == "UPL-205"
+    assert found[5].error.params["row"] == 3
+    wage = values(WAGE_CHANGES_V1, identity_number="1000000016", month="2026-03", basic_wage="7000")
+    changes = [row_read(WAGE_CHANGES_V1, number, wage)[0] for number in (3, 4)]
+    assert duplicates_find([item for item in changes if item is not None])[4].error.code == "UPL-206"
+
+
+def test_neutralise_formula_triggers() -> None:
+    for text in ("=1+2", "+966500000000", "-500", "@SUM(A1)", "\t=1", "\r=1"):
+        assert neutralise(text) == "'" + text
+    for text in ("plain", "", "1=1", " =1"):
+        assert neutralise(text) == text
