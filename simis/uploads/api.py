@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.responses import codes_4xx
 
 from simis.api.public import PartnerKind, api_caller
@@ -174,7 +174,7 @@ def upload_create(request: HttpRequest, payload: UploadIn) -> Any:
             body: dict[str, Any] = {**error.as_dict(), "upload_id": int(error.params["upload"])}
             return JsonResponse(body, status=409, json_dumps_params={"ensure_ascii": False})
         raise
-    return 201, upload_out(upload)
+    return Status(201, upload_out(upload))
 
 
 def _partner_upload(request: HttpRequest, upload_id: int) -> Upload:

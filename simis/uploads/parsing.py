@@ -165,6 +165,14 @@ def sniff_format(data: bytes, name: str, limits: Limits) -> FileFormat:
 # --- 3: CSV text --------------------------------------------------------------------------------
 
 
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 text with a few broken bytes (a damaged or hand-edited file), not a file in
+    another encoding: more well-formed non-ASCII characters than broken sequences."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    return sum(1 for ch in text if ord(ch) > 127) - broken > broken
+
+
 def _looks_windows_1256(data: bytes) -> bool:
     """Arabic text saved by Windows in its Arabic code page: not UTF-8, but read as Windows-1256
     its non-ASCII characters are mostly Arabic letters."""
@@ -193,7 +201,7 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        if _looks_windows_1256(data):
+        if not _mostly_utf8(data) and _looks_windows_1256(data):
             raise SimisError(UploadError.WINDOWS_1256) from None
         raise SimisError(UploadError.NOT_UTF8, offset=error.start) from None
 

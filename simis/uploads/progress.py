@@ -32,16 +32,20 @@ _UPSERT = (
 _DELETE = "DELETE FROM {table} WHERE upload_id = %s"
 
 
+# Seconds between two progress writes of one phase: the page polls every second.
+REPORT_INTERVAL = 0.5
+
+
 class ProgressWriter:
     """``with ProgressWriter(upload_id, total) as progress: progress.report(phase, done)``.
 
-    ``report`` writes at most every ``interval`` seconds unless ``force`` is given (phase
-    changes are always written)."""
+    ``report`` writes at most every ``interval`` seconds (``REPORT_INTERVAL`` by default)
+    unless ``force`` is given; phase changes are always written."""
 
-    def __init__(self, upload_id: int, total: int, *, interval: float = 0.5) -> None:
+    def __init__(self, upload_id: int, total: int, *, interval: float | None = None) -> None:
         self.upload_id = upload_id
         self.total = total
-        self.interval = interval
+        self.interval = REPORT_INTERVAL if interval is None else interval
         self._connection: Any = None
         self._last_phase: str | None = None
         self._last_write = 0.0

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 import procrastinate
 
 from simis.core.jobs import task
 from simis.uploads import services
+from simis.uploads.models import Upload
+
+logger = logging.getLogger("simis.uploads")
 
 
 # A failure leaves the upload marked failed with nothing applied; one more attempt after a
@@ -15,4 +20,8 @@ from simis.uploads import services
 )
 def upload_process_job(upload_id: int) -> None:
     """Checks and applies an upload's rows, then writes its report."""
-    services.upload_process(upload_id=upload_id)
+    try:
+        services.upload_process(upload_id=upload_id)
+    except Upload.DoesNotExist:
+        # Nothing to do, and retrying will not change that.
+        logger.warning("upload %s no longer exists; its job does nothing", upload_id)

@@ -64,6 +64,12 @@ def xlsx_bytes(
     assert sheet is not None
     for row in table_cells(layout, rows, **shape):
         sheet.append(row)
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                # Text that looks like a formula, as a spreadsheet keeps it when typed after an
+                # apostrophe: a string cell, not a formula.
+                cell.data_type = "s"
     if custom_property is not None:
         workbook.custom_doc_props.append(
             StringProperty(name=CUSTOM_PROPERTY, value=custom_property or layout.property_value)
