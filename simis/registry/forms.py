@@ -517,9 +517,9 @@ class BatchSummaryForm(WageChangeForm):
 
 
 class InquiryKind(models.TextChoices):
-    PERSON = "person", _("A contributor or beneficiary, by identity number")
-    ESTABLISHMENT = "establishment", _("An employer, by establishment number")
-    WORKERS = "workers", _("The workers registered in an establishment")
+    PERSON = "person", _("Contributor or beneficiary")
+    ESTABLISHMENT = "establishment", _("Employer")
+    WORKERS = "workers", _("Workers of an employer")
 
 
 class InquiryPurpose(models.TextChoices):

@@ -28,14 +28,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from simis.audit.public import action_label, audit_entries_for
-from simis.core.dates import month_start
+from simis.core.dates import format_gregorian, format_hijri, month_start
 from simis.core.errors import SimisError
 from simis.core.identifiers import normalise_identifier
 from simis.core.money import Money
 from simis.identity.public import Audience
 from simis.registry import selectors
 from simis.registry.actions import RegistryAction
-from simis.registry.choices import EngagementStatus, LeaveReason, ReviewReason
+from simis.registry.choices import EngagementStatus, EstablishmentStatus, LeaveReason, ReviewReason
 from simis.registry.errors import RegistryError, RegistryLinesError
 from simis.registry.forms import (
     MAX_LINES,
@@ -72,6 +72,7 @@ from simis.registry.services import (
     PersonNames,
     WageInput,
     WageLine,
+    acts_for,
     contributor_register,
     contributor_transfer,
     engagement_add,
@@ -120,6 +121,13 @@ def _establishment(request: HttpRequest, number: str) -> Establishment:
     if found is None:
         raise Http404
     return found
+
+
+def _can_change(request: HttpRequest, establishment: Establishment) -> bool:
+    """Whether the page offers changes for this establishment: it is active and the user may
+    change its register (staff, or an officer or administrator of it or its main; a viewer only
+    reads). The services check it again."""
+    return establishment.status == EstablishmentStatus.ACTIVE and acts_for(request.user, establishment)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -256,6 +264,15 @@ def sar(amount: Any) -> str:
     """An amount of riyals as the institution prints it in both languages: 12,500.00."""
     value = amount.amount if isinstance(amount, Money) else amount
     return f"{value:,.2f}"
+
+
+def day_text(request: HttpRequest, day: date) -> str:
+    """A day in both calendars for a message, the user's preferred one first."""
+    hijri = format_hijri(day)
+    gregorian = format_gregorian(day)
+    if _requested_calendar(request) == "gregorian":
+        return f"{gregorian} ({hijri})"
+    return f"{hijri} ({gregorian})"
 
 
 def _two_names(name_ar: str, name_en: str) -> tuple[str, str]:
@@ -494,6 +511,7 @@ class EstablishmentCard:
     non_saudi: int
     pending: int
     recent: list[WorkerLine]
+    can_change: bool
 
 
 def _counts(request: HttpRequest, establishment: Establishment, *, recent: int = 0) -> EstablishmentCard:
@@ -519,6 +537,7 @@ def _counts(request: HttpRequest, establishment: Establishment, *, recent: int =
         non_saudi=active - saudi,
         pending=total(status=EngagementStatus.PENDING_REVIEW),
         recent=rows,
+        can_change=_can_change(request, establishment),
     )
 
 
@@ -574,6 +593,7 @@ def establishment_detail(request: HttpRequest, number: str) -> HttpResponse:
         {
             "card": _counts(request, establishment, recent=8),
             "establishment": establishment,
+            "can_change": _can_change(request, establishment),
             "main": main,
             "group": group,
             "batches": list(_batches_of(establishment)[:5]),
@@ -593,8 +613,7 @@ def _group_choices(request: HttpRequest, establishment: Establishment) -> list[t
     choices = []
     for e in selectors.establishment_group(establishment):
         if e.number in visible:
-            kind = _("main") if e.is_main else _("branch")
-            choices.append((e.number, f"{e.number} — {e.name} ({kind})"))
+            choices.append((e.number, f"{e.name} · {e.number}"))
     return choices
 
 
@@ -652,7 +671,8 @@ def workers(request: HttpRequest, number: str) -> HttpResponse:
         "pager": _pager(data, cursor, trail, page_number, result, carried_total),
         "list_url": reverse("registry:workers", args=[establishment.number]),
         "filtered": bool(filters["q"] or filters.get("nationality") or filters.get("occupation")),
-        "can_act": listed.status == "active",
+        "can_act": _can_change(request, listed),
+        "can_change": _can_change(request, establishment),
     }
     return _render_partial_or_page(request, "registry/_worker_results.html", "registry/workers.html", context)
 
@@ -880,7 +900,7 @@ def period_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                 % {
                     "name": engagement.person.full_name,
                     "establishment": f"{target.number} {target.name}",
-                    "date": moved.join_date.isoformat(),
+                    "date": day_text(request, moved.join_date),
                 },
             )
             return redirect("registry:person", contributor_number=engagement.person.contributor_number)
@@ -904,11 +924,24 @@ class WageRow:
     current: Wage | None
     form: Any
 
+    def _now(self, part: str) -> str:
+        return sar(getattr(self.current, part)) if self.current is not None else ""
+
     @property
-    def current_text(self) -> str:
-        if self.current is None:
-            return ""
-        return " + ".join(sar(a) for a in (self.current.basic, self.current.housing, self.current.other))
+    def current_basic(self) -> str:
+        return self._now("basic")
+
+    @property
+    def current_housing(self) -> str:
+        return self._now("housing")
+
+    @property
+    def current_other(self) -> str:
+        return self._now("other")
+
+    @property
+    def current_occupation(self) -> str:
+        return occupation_name(self.engagement.occupation_id)
 
 
 def _selected_ids(request: HttpRequest) -> list[int]:
@@ -1037,7 +1070,10 @@ def wage_change_view(request: HttpRequest, number: str) -> HttpResponse:
                         "The wages of %(count)d workers change from %(month)s.",
                         len(wages),
                     )
-                    % {"count": len(wages), "month": month_start(header.cleaned_data["month"]).isoformat()},
+                    % {
+                        "count": len(wages),
+                        "month": day_text(request, month_start(header.cleaned_data["month"])),
+                    },
                 )
                 return redirect("registry:workers", number=establishment.number)
     else:
@@ -1119,7 +1155,15 @@ def batch_list(request: HttpRequest, number: str) -> HttpResponse:
         }
         for b in _batches_of(establishment)[:100]
     ]
-    return render(request, "registry/batch_list.html", {"establishment": establishment, "batches": batches})
+    return render(
+        request,
+        "registry/batch_list.html",
+        {
+            "establishment": establishment,
+            "batches": batches,
+            "can_change": _can_change(request, establishment),
+        },
+    )
 
 
 @audiences(EMPLOYER_SIDE)
@@ -1276,7 +1320,12 @@ class PeriodCard:
 def _period_cards(
     request: HttpRequest, person: Person, periods: list[selectors.PeriodView]
 ) -> list[PeriodCard]:
-    details = {e.pk: e for e in Engagement.objects.filter(pk__in=[p.engagement_id for p in periods])}
+    details = {
+        e.pk: e
+        for e in Engagement.objects.filter(pk__in=[p.engagement_id for p in periods]).select_related(
+            "establishment"
+        )
+    }
     acting = getattr(request.user, "audience", "") in EMPLOYER_SIDE
     show_actor = _is_staff(request)
     # The first registration is recorded on the person; it belongs with the period it opened.
@@ -1326,7 +1375,9 @@ def _period_cards(
                 disputed_until=engagement.disputed_until,
                 wages=wages,
                 events=events,
-                can_act=acting and status == EngagementStatus.ACTIVE,
+                can_act=acting
+                and status == EngagementStatus.ACTIVE
+                and _can_change(request, engagement.establishment),
             )
         )
     return cards

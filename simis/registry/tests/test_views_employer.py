@@ -430,3 +430,24 @@ def test_a_branch_officer_cannot_transfer_to_a_sibling_it_does_not_act_for(nour,
     response = client_for(officer).get(reverse("registry:period-transfer", args=[engagement.pk]))
     assert response.status_code == 200
     assert 'data-error-code="REGW-004"' in response.content.decode()
+
+
+def test_a_viewer_reads_but_is_offered_no_change(nour, sara) -> None:  # type: ignore[no-untyped-def]
+    from simis.registry.tests.conftest import bind
+
+    viewer = user_make("nour_viewer", Audience.EMPLOYER)
+    bind(viewer, nour.main.number, role="viewer")
+    client = client_for(viewer)
+    workers_page = client.get(reverse("registry:workers", args=[nour.main.number])).content.decode()
+    assert 'data-testid="worker-row"' in workers_page
+    assert 'name="engagement"' not in workers_page
+    assert 'data-testid="action-register"' not in workers_page
+    history = client.get(reverse("registry:person", args=[sara.person.contributor_number])).content.decode()
+    assert 'data-testid="period-actions"' not in history
+    # Posting anyway is refused by the service, with its code at the top of the form.
+    response = client.post(
+        reverse("registry:period-terminate", args=[sara.engagement.pk]),
+        {**date_fields("leave_date", today()), "reason": "resignation"},
+    )
+    assert 'data-error-code="IDN-040"' in response.content.decode()
+    assert Engagement.objects.get(pk=sara.engagement.pk).status == EngagementStatus.ACTIVE
