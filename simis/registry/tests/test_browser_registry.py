@@ -230,6 +230,9 @@ def test_employer_government_and_contributor_walk_the_register(browser_page, nou
     page.select_option("#id_reason", "resignation")
     submit(page)
     assert page.locator('[data-testid="period"][data-status="terminated"]').count() == 1
+    page.goto(f"/registry/establishments/{nour.main.number}/")
+    assert page.locator('[data-testid="count-active"]').inner_text() == "2"
+    shot(page, "establishment-ar")
 
     # --- The same employer, in English: the worker list -----------------------------------------
     with page.expect_navigation():
