@@ -582,11 +582,13 @@ def workers_home(request: HttpRequest) -> HttpResponse:
 def establishment_detail(request: HttpRequest, number: str) -> HttpResponse:
     establishment = _establishment(request, number)
     main = establishment if establishment.is_main else establishment.parent
-    group = [
-        e
-        for e in selectors.establishment_group(establishment)
-        if selectors.establishment_get(user=request.user, number=e.number) is not None
-    ]
+    members = selectors.establishment_group(establishment)
+    visible = set(
+        selectors.establishments_visible(request.user)
+        .filter(pk__in=members.values("pk"))
+        .values_list("pk", flat=True)
+    )
+    group = [e for e in members if e.pk in visible]
     return render(
         request,
         "registry/establishment.html",

@@ -451,3 +451,13 @@ def test_a_viewer_reads_but_is_offered_no_change(nour, sara) -> None:  # type: i
     )
     assert 'data-error-code="IDN-040"' in response.content.decode()
     assert Engagement.objects.get(pk=sara.engagement.pk).status == EngagementStatus.ACTIVE
+
+
+def test_the_establishment_overview_shows_its_group_counts_and_latest_registrations(nour, sara) -> None:  # type: ignore[no-untyped-def]
+    html = client_for(nour.officer).get(reverse("registry:establishment", args=[nour.main.number])).content
+    page = html.decode()
+    assert 'data-testid="count-active">1<' in page
+    assert "Sara" in page
+    for member in (nour.main, nour.jeddah, nour.dammam):
+        assert member.number in page
+    assert 'data-testid="action-register"' in page
