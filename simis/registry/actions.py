@@ -24,3 +24,4 @@ class RegistryAction(models.TextChoices):
     WAGE_BATCH_REGISTERED = "registry.wage_batch_registered", _("Wage-change batch registered")
     WAGE_BATCH_AMENDED = "registry.wage_batch_amended", _("Wage-change batch amended")
     REQUEST_REFUSED = "registry.request_refused", _("Registration request refused")
+    GOVERNMENT_LOOKUP = "registry.government_lookup", _("Register consulted by a government agency")

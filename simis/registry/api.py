@@ -45,6 +45,7 @@ from simis.core.errors import ErrorCatalogue, ParameterError, SimisError
 from simis.core.identifiers import IdentityKind, normalise_identifier
 from simis.core.money import Money
 from simis.identity.public import IdentityError
+from simis.registry.actions import RegistryAction
 from simis.registry.api_schemas import (
     BatchSummaryIn,
     BranchIn,
@@ -185,7 +186,6 @@ class RegistryApiAction(models.TextChoices):
     """What the web services add to the audit log (the services record the changes themselves)."""
 
     PARTNER_REQUEST = "registry.partner_request", _("Registration web service called by a partner system")
-    GOVERNMENT_LOOKUP = "registry.government_lookup", _("Register consulted by a government agency")
 
 
 # --- Answers --------------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def call_record(
     request: HttpRequest,
     *,
     operation: str,
-    action: RegistryApiAction,
+    action: RegistryApiAction | RegistryAction,
     error: SimisError | None = None,
     result: Any = None,
     subject: models.Model | None = None,
@@ -284,7 +284,7 @@ def call_record(
     }
     if request.method != "GET":
         extra["idempotency_key"] = request.headers.get("Idempotency-Key", "")
-    if action == RegistryApiAction.GOVERNMENT_LOOKUP:
+    if action == RegistryAction.GOVERNMENT_LOOKUP:
         extra["purpose"] = _purpose(request)[:PURPOSE_MAX_LENGTH]
         extra["query"] = {key: value for key, value in request.GET.items() if key != "purpose"}
     if error is not None:
@@ -304,7 +304,9 @@ def call_record(
     )
 
 
-def answered(action: RegistryApiAction) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def answered(
+    action: RegistryApiAction | RegistryAction,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Turns a view's ``SimisError`` into its coded answer and records the call: every refusal;
     every accepted write (inside the write's transaction, so it is stored with it); and every
     government lookup. Accepted government lookups are recorded by the view itself, which knows
@@ -954,7 +956,7 @@ def contributor_detail(request: HttpRequest, contributor_number: int) -> dict[st
 # --- Government agencies: /api/v1/gov/ ------------------------------------------------------------
 
 gov_router = Router(tags=["government"])
-GOVERNMENT = RegistryApiAction.GOVERNMENT_LOOKUP
+GOVERNMENT = RegistryAction.GOVERNMENT_LOOKUP
 
 PURPOSE_QUERY = Query(
     None,

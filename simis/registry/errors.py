@@ -213,6 +213,11 @@ class RegistryError(ErrorCatalogue):
         _("The transfer date %(date)s must be after the join date %(join)s."),
     )
     TRANSFER_NOT_ACTIVE = ("REG-604", _("Only an active contribution period can be transferred."))
+    # --- Government inquiries ---
+    GOVERNMENT_PURPOSE_REQUIRED = (
+        "REG-701",
+        _("State the purpose of this inquiry: every look-up of the register is recorded with its purpose."),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -642,6 +642,34 @@ def establishment_user_bind(
     return membership
 
 
+# --- GOV-1: government inquiries ------------------------------------------------------------------
+
+
+@transaction.atomic
+def government_lookup_record(
+    *,
+    actor: Any,
+    purpose: str,
+    query: dict[str, Any],
+    shown: dict[str, Any],
+    subject: Any = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """GOV-1: every look-up of the register by a government agency is recorded with the purpose
+    it stated, what it asked and what it was shown (``shown`` empty: nothing was found). A
+    look-up without a purpose is refused (REG-701) and nothing is shown."""
+    stated = " ".join(str(purpose or "").split())
+    if not stated:
+        raise SimisError(RegistryError.GOVERNMENT_PURPOSE_REQUIRED)
+    audit_record(
+        actor=actor,
+        action=RegistryAction.GOVERNMENT_LOOKUP,
+        subject=subject,
+        extra={"purpose": stated, "query": query, "shown": shown, "channel": "portal"},
+        request=request,
+    )
+
+
 # --- REG-2: contributors --------------------------------------------------------------------------
 
 

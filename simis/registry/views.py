@@ -33,7 +33,7 @@ from simis.core.errors import SimisError
 from simis.core.identifiers import normalise_identifier
 from simis.core.money import Money
 from simis.identity.public import Audience
-from simis.registry import selectors
+from simis.registry import selectors, services
 from simis.registry.actions import RegistryAction
 from simis.registry.choices import EngagementStatus, EstablishmentStatus, LeaveReason, ReviewReason
 from simis.registry.errors import RegistryError, RegistryLinesError
@@ -1474,6 +1474,7 @@ def inquiries(request: HttpRequest) -> HttpResponse:
                 context.update(_inquiry_person(request, data))
             else:
                 context.update(_inquiry_establishment(request, data))
+            _inquiry_record(request, data, context)
         except SimisError as error:
             context["refusal"] = Refusal.of(error)
             status = 403
@@ -1482,6 +1483,27 @@ def inquiries(request: HttpRequest) -> HttpResponse:
             request, "registry/_gov_workers.html", "registry/inquiries.html", context, status
         )
     return render(request, "registry/inquiries.html", context, status=status)
+
+
+def _inquiry_record(request: HttpRequest, data: dict[str, Any], context: dict[str, Any]) -> None:
+    """GOV-1: the look-up, its stated purpose and what it showed go to the audit log."""
+    person = context.get("person")
+    establishment = context.get("establishment")
+    shown: dict[str, Any] = {}
+    if person is not None:
+        shown["contributor_number"] = person.contributor_number
+    if establishment is not None:
+        shown["establishment"] = establishment.number
+    if context.get("rows") is not None:
+        shown["contributor_numbers"] = [line.contributor_number for line in context["rows"]]
+    services.government_lookup_record(
+        actor=request.user,
+        purpose=f"{data['purpose']}: {data['purpose_detail']}",
+        query={"kind": str(data["kind"]), "number": data["number"], "cursor": request.GET.get("cursor", "")},
+        shown=shown,
+        subject=person or establishment,
+        request=request,
+    )
 
 
 def _inquiry_person(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:

@@ -38,6 +38,22 @@ def test_find_a_contributor_by_identity_number(agency, sara, sara_id) -> None:  
     assert str(sara.person.contributor_number) in html
 
 
+def test_every_inquiry_is_audited_with_its_purpose_and_what_it_showed(agency, sara, sara_id, nour) -> None:  # type: ignore[no-untyped-def]
+    from simis.audit.models import AuditEntry
+
+    agency.get(reverse("registry:inquiries"), {"kind": "person", "number": sara_id, **PURPOSE})
+    agency.get(reverse("registry:inquiries"), {"kind": "workers", "number": nour.main.number, **PURPOSE})
+    person_entry, workers_entry = AuditEntry.objects.filter(action="registry.government_lookup").order_by(
+        "id"
+    )
+    assert person_entry.actor_audience == "agency"
+    assert person_entry.extra["purpose"] == "eligibility: Housing support file 1447/2291"
+    assert person_entry.extra["query"]["number"] == sara_id
+    assert person_entry.extra["shown"] == {"contributor_number": sara.person.contributor_number}
+    assert workers_entry.extra["shown"]["establishment"] == nour.main.number
+    assert sara.person.contributor_number in workers_entry.extra["shown"]["contributor_numbers"]
+
+
 def test_no_purpose_no_lookup(agency, sara, sara_id) -> None:  # type: ignore[no-untyped-def]
     for missing in ({}, {"purpose": "eligibility"}, {"purpose_detail": "file 12"}):
         response = agency.get(reverse("registry:inquiries"), {"kind": "person", "number": sara_id, **missing})
@@ -45,6 +61,9 @@ def test_no_purpose_no_lookup(agency, sara, sara_id) -> None:  # type: ignore[no
         assert response.status_code == 400
         assert 'data-error-code="REGW-005"' in html
         assert "Alotaibi" not in html
+    from simis.audit.models import AuditEntry
+
+    assert not AuditEntry.objects.filter(action="registry.government_lookup").exists()
 
 
 def test_find_an_employer_by_establishment_or_unified_number(agency, nour) -> None:  # type: ignore[no-untyped-def]
