@@ -1,0 +1,445 @@
+"""The ``populate`` generator and the demonstration register (issue 3).
+
+What these tests protect: generated people cannot be told from registered ones (every derived
+field equals what the rules give), every identity number is valid, the database's invariants
+hold, later registrations never collide with generated numbers, the same seed gives the same
+register, and ``--largest`` gives exactly that many active workers."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from datetime import date
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import override_settings
+
+from simis.core.errors import SimisError
+from simis.core.identifiers import IdentityKind, validate_identifier
+from simis.core.parameter_table import Regime
+from simis.core.selectors import parameter_reader
+from simis.registry import rules
+from simis.registry.choices import EngagementStatus
+from simis.registry.demo import NOUR_NUMBER, demo_registry_load
+from simis.registry.models import (
+    CONTRIBUTOR_NUMBER_SEQUENCE,
+    ESTABLISHMENT_NUMBER_SEQUENCE,
+    SAUDI,
+    Country,
+    Engagement,
+    Establishment,
+    Person,
+    PersonIdentity,
+    Wage,
+)
+from simis.registry.populate import PopulationResult, PopulationSpec, identity_sequence, populate
+
+AS_OF = date(2026, 3, 15)
+# Small, but with several batches, so the forked generator is exercised too.
+SMALL = PopulationSpec(seed=4, establishments=40, contributors=300, batch_size=120, as_of=AS_OF)
+
+pytestmark = pytest.mark.django_db
+
+
+def _load(spec: PopulationSpec = SMALL) -> PopulationResult:
+    return populate(spec)
+
+
+# --- Identity numbers and invariants ----------------------------------------------------------------
+
+
+def test_every_generated_identity_number_is_valid_and_of_the_right_kind(parameters) -> None:
+    result = _load()
+    countries = dict(Country.objects.values_list("code", "alpha2"))
+    identities = PersonIdentity.objects.select_related("person")
+    assert identities.count() == result.tables["identity"].rows
+    kinds = Counter()
+    for identity in identities:
+        kinds[identity.kind] += 1
+        alpha2 = countries[identity.country_id] if identity.kind == IdentityKind.GCC_NATIONAL_ID else None
+        assert validate_identifier(identity.number, identity.kind, alpha2) == identity.number
+        saudi = identity.person.nationality_id == SAUDI
+        if identity.kind == IdentityKind.NATIONAL_ID:
+            assert saudi and identity.number.startswith("1")
+        if identity.kind == IdentityKind.IQAMA:
+            assert not saudi and identity.number.startswith("2")
+    assert kinds[IdentityKind.NATIONAL_ID] and kinds[IdentityKind.IQAMA]
+    # One national ID or iqama (or GCC ID) per person, derived from the contributor number.
+    for person in Person.objects.all():
+        main_ids = [i for i in person.identities.all() if i.kind != IdentityKind.PASSPORT]
+        assert len(main_ids) == 1
+        if main_ids[0].kind != IdentityKind.GCC_NATIONAL_ID:
+            assert main_ids[0].number[1:9] == f"{identity_sequence(person.contributor_number):08d}"
+
+
+def test_invariants_hold_and_every_period_has_its_first_wage_on_its_join_date(parameters) -> None:
+    _load()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT
+              (SELECT count(*) FROM registry_establishment b JOIN registry_establishment m
+                  ON m.id = b.parent_id WHERE NOT m.is_main),
+              (SELECT count(*) FROM registry_engagement WHERE leave_date < join_date),
+              (SELECT count(*) FROM registry_engagement a JOIN registry_engagement b
+                  ON a.person_id = b.person_id AND a.establishment_id = b.establishment_id AND a.id < b.id
+                 WHERE daterange(a.join_date, a.leave_date, '[]')
+                    && daterange(b.join_date, b.leave_date, '[]')),
+              (SELECT count(*) FROM registry_wage w JOIN registry_engagement e ON e.id = w.engagement_id
+                 WHERE w.effective_from < e.join_date OR w.effective_from > coalesce(e.leave_date, 'infinity')
+                    OR w.establishment_id <> e.establishment_id),
+              (SELECT count(*) FROM registry_engagement e JOIN registry_establishment s
+                  ON s.id = e.establishment_id WHERE e.join_date < s.registered_on),
+              (SELECT count(*) FROM registry_engagement e WHERE NOT EXISTS (
+                  SELECT 1 FROM registry_wage w
+                   WHERE w.engagement_id = e.id AND w.effective_from = e.join_date)),
+              (SELECT count(*) FROM registry_engagement e JOIN registry_establishment s
+                  ON s.id = e.establishment_id WHERE s.status = 'closed' AND e.status <> 'terminated')
+            """
+        )
+        assert cursor.fetchone() == (0, 0, 0, 0, 0, 0, 0)
+    assert Establishment.objects.filter(is_main=False).exists()
+    assert Engagement.objects.filter(status=EngagementStatus.TERMINATED).exists()
+    assert Engagement.objects.filter(transferred_from__isnull=False).exists()
+
+
+def test_all_three_regimes_occur_and_histories_reach_the_old_law(parameters) -> None:
+    result = _load()
+    assert set(result.regimes) == {Regime.OLD_LAW.value, Regime.TRANSITIONAL.value, Regime.NEW_LAW.value}
+    assert Counter(Person.objects.values_list("regime", flat=True)) == result.regimes
+    # Histories start where the loaded wage parameters start (1/1/1422H with the shipped files).
+    assert result.histories_from == date(2001, 3, 26)
+    assert Engagement.objects.filter(join_date__lt=date(2004, 7, 3)).exists()
+    saudis = Person.objects.filter(nationality_id=SAUDI).count()
+    assert 0.1 < saudis / result.tables["person"].rows < 0.4
+
+
+# --- Derived fields equal the rules ------------------------------------------------------------
+
+
+def _recompute_person(person: Person, read: Any) -> None:
+    """Everything derived for ``person``, recomputed through the rules and compared."""
+    engagements = list(Engagement.objects.filter(person=person).order_by("join_date", "id"))
+    spans = [rules.Span(e.join_date, e.leave_date) for e in engagements]
+    derivation = rules.regime_derive(
+        birth_date=person.birth_date,
+        periods=spans,
+        external_old_law_months=person.external_old_law_months,
+        read=read,
+    )
+    assert person.regime == derivation.regime.value
+    assert person.regime_inputs == derivation.as_record()
+    assert person.registered_on == engagements[0].requested_on
+    nationality = person.nationality
+    gcc = nationality.is_gcc and nationality.code != SAUDI
+    assert derivation.first_covered_on is not None
+    coverage = rules.coverage_derive(
+        nationality=rules.nationality_class(nationality.code, is_gcc=nationality.is_gcc),
+        gcc_country=nationality.alpha2 if gcc else None,
+        birth_date=person.birth_date,
+        first_covered_on=derivation.first_covered_on,
+        regime=derivation.regime,
+        read=read,
+    )
+    last_wage: dict[int, Wage] = {}
+    for engagement in engagements:
+        assert engagement.coverage_inputs == coverage.as_record()
+        assert (
+            engagement.covers_annuities,
+            engagement.covers_occupational_hazards,
+            engagement.covers_unemployment,
+            engagement.gcc_extension,
+            engagement.gcc_country,
+        ) == (
+            coverage.annuities,
+            coverage.occupational_hazards,
+            coverage.unemployment,
+            coverage.gcc_extension,
+            coverage.gcc_country,
+        )
+        if engagement.status == EngagementStatus.PENDING_REVIEW:
+            timing = rules.registration_timing(
+                join_date=engagement.join_date,
+                leave_date=None,
+                requested_on=engagement.requested_on,
+                regime=derivation.regime,
+                read=read,
+            )
+            assert timing.late
+            assert (engagement.disputed_from, engagement.disputed_until) == (
+                timing.disputed_from,
+                timing.disputed_until,
+            )
+        prior: Wage | None = None
+        for wage in Wage.objects.filter(engagement=engagement).order_by("effective_from"):
+            if prior is None:
+                assert wage.effective_from == engagement.join_date
+            else:
+                rules.wage_change_date_check(
+                    effective_from=wage.effective_from,
+                    join_date=engagement.join_date,
+                    leave_date=engagement.leave_date,
+                    last_wage_from=prior.effective_from,
+                    regime=derivation.regime,
+                    read=read,
+                )
+            carried = wage.contributory_inputs.get("carried_over_from_wage")
+            if carried is not None:
+                # contributor_transfer: the old period's last wage, carried over unchanged.
+                source = last_wage[engagement.transferred_from_id or 0]
+                assert carried == source.pk and prior is None
+                assert (wage.basic, wage.housing, wage.other, wage.contributory_wage) == (
+                    source.basic,
+                    source.housing,
+                    source.other,
+                    source.contributory_wage,
+                )
+                assert wage.contributory_inputs == {
+                    **source.contributory_inputs,
+                    "carried_over_from_wage": source.pk,
+                }
+                assert wage.parameter_version_ids == source.parameter_version_ids
+            else:
+                derived = rules.contributory_wage(
+                    basic=wage.basic,
+                    housing=wage.housing,
+                    housing_in_kind=wage.housing_in_kind,
+                    regime=derivation.regime,
+                    covers_annuities=engagement.covers_annuities,
+                    effective_from=wage.effective_from,
+                    birth_date=person.birth_date,
+                    prior=None
+                    if prior is None
+                    else rules.PriorWage(
+                        effective_from=prior.effective_from,
+                        basic=prior.basic,
+                        housing=prior.housing,
+                        housing_in_kind=prior.housing_in_kind,
+                        contributory_wage=prior.contributory_wage,
+                    ),
+                    read=read,
+                )
+                assert wage.contributory_wage == derived.amount
+                assert wage.contributory_inputs == derived.as_record()
+                assert wage.parameter_version_ids == derived.version_ids
+            prior = wage
+        assert prior is not None
+        last_wage[engagement.pk] = prior
+
+
+def test_every_derived_field_equals_what_the_rules_give(parameters) -> None:
+    """Regime, regime inputs, covered branches, late-registration review months, contributory
+    wages with their inputs and parameter versions: recomputed through the rules for every
+    generated person, they match (the sample is the whole small population)."""
+    _load()
+    read = parameter_reader()
+    persons = list(Person.objects.select_related("nationality").order_by("contributor_number"))
+    assert len(persons) == SMALL.contributors
+    for person in persons:
+        _recompute_person(person, read)
+    # A transfer's carried wage and the age-50 cap were among what was checked.
+    assert Wage.objects.filter(contributory_inputs__has_key="carried_over_from_wage").exists()
+    assert Wage.objects.filter(contributory_inputs__steps__contains=["age50_capped"]).exists()
+
+
+# --- Keys, determinism, sizes ------------------------------------------------------------------
+
+
+def test_sequences_are_advanced_so_later_registrations_get_fresh_numbers(parameters) -> None:
+    result = _load()
+    newest = Person.objects.order_by("-contributor_number").first()
+    assert newest is not None and newest.contributor_number == result.contributor_numbers[1]
+    person = Person.objects.create(
+        first_name_ar="خالد",
+        family_name_ar="الحربي",
+        first_name_en="Khalid",
+        family_name_en="Alharbi",
+        birth_date=date(1990, 1, 1),
+        gender="male",
+        nationality_id=SAUDI,
+        regime=Regime.NEW_LAW,
+        regime_derived_on=AS_OF,
+        registered_on=AS_OF,
+    )
+    person.refresh_from_db()
+    assert person.contributor_number > result.contributor_numbers[1]
+    assert person.pk > Person.objects.exclude(pk=person.pk).order_by("-pk").values_list("pk", flat=True)[0]
+    numbers = {int(n) for n in Establishment.objects.values_list("number", flat=True)}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT nextval('{ESTABLISHMENT_NUMBER_SEQUENCE}')")
+        assert cursor.fetchone()[0] > max(numbers)
+
+
+def _sequence_names() -> list[str]:
+    names = [CONTRIBUTOR_NUMBER_SEQUENCE, ESTABLISHMENT_NUMBER_SEQUENCE]
+    with connection.cursor() as cursor:
+        for table in (
+            "registry_establishment",
+            "registry_person",
+            "registry_personidentity",
+            "registry_engagement",
+            "registry_wage",
+        ):
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            names.append(cursor.fetchone()[0])
+    return names
+
+
+def _sequences_save() -> list[tuple[str, int, bool]]:
+    saved = []
+    with connection.cursor() as cursor:
+        for name in _sequence_names():
+            cursor.execute(f"SELECT last_value, is_called FROM {name}")  # noqa: S608 (a sequence of ours)
+            saved.append((name, *cursor.fetchone()))
+    return saved
+
+
+def _sequences_restore(saved: list[tuple[str, int, bool]]) -> None:
+    with connection.cursor() as cursor:
+        for name, last_value, is_called in saved:
+            cursor.execute("SELECT setval(%s, %s, %s)", [name, last_value, is_called])
+
+
+def _register_dump() -> dict[str, list[tuple[Any, ...]]]:
+    dump: dict[str, list[tuple[Any, ...]]] = {}
+    for model in (Establishment, Person, PersonIdentity, Engagement, Wage):
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "created_at"]
+        dump[model.__name__] = list(model.objects.order_by("pk").values_list(*fields))
+    return dump
+
+
+def _register_clear() -> None:
+    Wage.objects.all().delete()
+    Engagement.objects.filter(transferred_from__isnull=False).delete()
+    Engagement.objects.all().delete()
+    PersonIdentity.objects.all().delete()
+    Person.objects.all().delete()
+    Establishment.objects.filter(is_main=False).delete()
+    Establishment.objects.all().delete()
+
+
+def test_the_same_seed_gives_the_same_register_and_another_seed_another(parameters) -> None:
+    saved = _sequences_save()
+    _load()
+    first = _register_dump()
+    _register_clear()
+    _sequences_restore(saved)
+    _load()
+    assert _register_dump() == first
+    _register_clear()
+    _sequences_restore(saved)
+    populate(PopulationSpec(**{**SMALL.__dict__, "seed": 5}))
+    other = _register_dump()
+    assert other["Person"] != first["Person"]
+    assert len(other["Person"]) == len(first["Person"])
+
+
+def test_largest_gives_exactly_that_many_active_workers(parameters) -> None:
+    result = populate(PopulationSpec(seed=3, establishments=20, contributors=400, largest=250, as_of=AS_OF))
+    largest = Establishment.objects.get(number=result.largest_number)
+    assert largest.is_main
+    assert Engagement.objects.filter(establishment=largest, status=EngagementStatus.ACTIVE).count() == 250
+    sizes = Counter(
+        Engagement.objects.filter(status=EngagementStatus.ACTIVE).values_list("establishment_id", flat=True)
+    )
+    assert max(sizes.values()) == 250
+
+
+def test_establishment_sizes_are_heavy_tailed(parameters) -> None:
+    populate(PopulationSpec(seed=5, establishments=300, contributors=3_000, batch_size=3_000, as_of=AS_OF))
+    sizes = Counter(
+        Engagement.objects.filter(status=EngagementStatus.ACTIVE).values_list("establishment_id", flat=True)
+    )
+    counts = sorted(sizes.values())
+    assert sum(1 for c in counts if c < 10) / len(counts) > 0.6  # most have a handful of workers
+    assert counts[-1] > 20 * counts[len(counts) // 2]  # a few have many times the median
+    branches = Establishment.objects.filter(is_main=False)
+    assert branches.exists() and all(b.parent.is_main for b in branches.select_related("parent"))
+    regions = Counter(Establishment.objects.values_list("region_id", flat=True))
+    assert regions.most_common(1)[0][0] == "01"  # Riyadh first
+
+
+# --- Refusals ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"contributors": 0}, "POP-002"),
+        ({"establishments": 0}, "POP-002"),
+        ({"largest": 10_000}, "POP-003"),
+        ({"batch_size": 5}, "POP-008"),
+    ],
+)
+def test_impossible_sizes_are_refused_with_a_code(parameters, changes: dict[str, int], code: str) -> None:
+    with pytest.raises(SimisError) as refused:
+        populate(PopulationSpec(**{**SMALL.__dict__, **changes}))
+    assert refused.value.code == code
+    assert refused.value.as_dict()["message_ar"] != refused.value.as_dict()["message_en"]
+    assert not Person.objects.exists()
+
+
+@override_settings(DEBUG=False, TESTING=False, DEMO=False)
+def test_generated_data_is_refused_outside_development_demonstration_and_tests(parameters) -> None:
+    with pytest.raises(SimisError) as refused:
+        populate(SMALL)
+    assert refused.value.code == "POP-001"
+    with pytest.raises(SimisError) as refused_demo:
+        demo_registry_load(as_of=AS_OF)
+    assert refused_demo.value.code == "POP-001"
+
+
+def test_populate_command_prints_the_summary_and_refuses_with_the_code(parameters) -> None:
+    out = StringIO()
+    call_command(
+        "populate", "--establishments", "10", "--contributors", "60", "--seed", "4", "--as-of", "2026-03-15",
+        stdout=out,
+    )  # fmt: skip
+    text = out.getvalue()
+    assert "wage" in text and "rows/s" in text and "regimes:" in text
+    assert Person.objects.count() == 60
+    with pytest.raises(CommandError, match="POP-002"):
+        call_command("populate", "--contributors", "0", stdout=StringIO())
+
+
+# --- The demonstration register ------------------------------------------------------------------
+
+
+def test_demo_register_has_the_personas_and_loads_once(parameters) -> None:
+    from simis.identity.demo import demo_accounts_load
+
+    demo_accounts_load()
+    begun = time.perf_counter()
+    loaded = demo_registry_load(as_of=AS_OF)
+    assert loaded.created and time.perf_counter() - begun < 5
+    nour = Establishment.objects.get(number=NOUR_NUMBER)
+    assert (nour.name_en, nour.name_ar, nour.is_main) == ("Nour Trading", "نور للتجارة", True)
+    branches = sorted(nour.branches.values_list("number", flat=True))
+    assert branches == ["7000000002", "7000000003"]
+    assert Establishment.objects.filter(name_en="Badr Builders").exists()
+    sara = Person.objects.get(contributor_number=loaded.sara_contributor_number)
+    assert (sara.first_name_en, sara.regime, sara.user.username) == ("Sara", Regime.OLD_LAW, "contributor")  # type: ignore[union-attr]
+    assert sara.regime_inputs["months_before_new_law"] >= 240
+    active = Counter(
+        Engagement.objects.filter(status=EngagementStatus.ACTIVE).values_list(
+            "establishment__number", flat=True
+        )
+    )
+    assert active[NOUR_NUMBER] == 26  # Sara and 25 generated workers
+    assert active["7000000002"] == 12 and active["7000000003"] == 8
+    assert Person.objects.count() == 2 + 2_000
+    # The services' own numbering carries on from the sequence, not from 7000000004.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT nextval('{ESTABLISHMENT_NUMBER_SEQUENCE}')")
+        assert cursor.fetchone()[0] < int(NOUR_NUMBER)
+    again = demo_registry_load(as_of=AS_OF)
+    assert not again.created
+    assert Person.objects.count() == 2 + 2_000
+    by_kind: dict[str, int] = defaultdict(int)
+    for kind in PersonIdentity.objects.values_list("kind", flat=True):
+        by_kind[kind] += 1
+    assert by_kind[IdentityKind.PASSPORT] >= 1
