@@ -353,6 +353,10 @@ def contributor_periods(person: Person, *, user: Any) -> list[PeriodView]:
     periods = Engagement.objects.filter(person=person)
     if not user_scope(user).unrestricted and _audience(user) != Audience.CONTRIBUTOR:
         periods = periods.filter(establishment__in=establishments_visible(user).values("pk"))
+    return _period_views(periods)
+
+
+def _period_views(periods: QuerySet[Engagement]) -> list[PeriodView]:
     periods = (
         periods.select_related("establishment")
         .prefetch_related(Prefetch("wages", queryset=Wage.objects.order_by("effective_from")))
@@ -397,6 +401,14 @@ def government_person_lookup(
         .distinct()
         .first()
     )
+
+
+def government_contributor_periods(person: Person, *, user: Any) -> list[PeriodView]:
+    """Every contribution period of a contributor found by ``government_person_lookup``, with
+    establishments, dates and wage history (GOV-1: "query a beneficiary or contributor"), for
+    staff and government agency users (REG-001 for anyone else)."""
+    _require_government(user)
+    return _period_views(Engagement.objects.filter(person=person))
 
 
 def government_establishment_lookup(*, user: Any, number: str) -> Establishment | None:

@@ -1492,6 +1492,7 @@ def _inquiry_record(request: HttpRequest, data: dict[str, Any], context: dict[st
     shown: dict[str, Any] = {}
     if person is not None:
         shown["contributor_number"] = person.contributor_number
+        shown["periods"] = [card.view.engagement_id for card in context.get("cards", [])]
     if establishment is not None:
         shown["establishment"] = establishment.number
     if context.get("rows") is not None:
@@ -1511,12 +1512,14 @@ def _inquiry_person(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any
     if person is None:
         return {"refusal": Refusal.of(SimisError(RegistryWebError.NOT_FOUND, number=data["number"]))}
     name, name_other = _two_names(person.full_name_ar, person.full_name_en)
+    periods = selectors.government_contributor_periods(person, user=request.user)
     return {
         "person": person,
         "name": name,
         "name_other": name_other,
         "nationality": country_name(person.nationality_id),
         "identities": list(person.identities.order_by("kind")),
+        "cards": _period_cards(request, person, periods),
     }
 
 

@@ -20,6 +20,7 @@ from simis.registry.selectors import (
     establishment_group,
     establishment_list,
     establishment_workers,
+    government_contributor_periods,
     government_establishment_lookup,
     government_establishment_workers,
     government_person_lookup,
@@ -192,12 +193,19 @@ def test_government_lookups_for_agency_users(sara, nour, agency_user, sara_id) -
     assert government_establishment_lookup(user=agency_user, number=nour.jeddah.number) == nour.jeddah
     page = government_establishment_workers(nour.main, user=agency_user, with_total=True)
     assert page.total == 1 and page.rows[0].contributor_number == sara.person.contributor_number
+    periods = government_contributor_periods(sara.person, user=agency_user)
+    assert [p.establishment_number for p in periods] == [
+        e.establishment.number for e in sara.person.engagements.order_by("join_date", "pk")
+    ]
 
 
 def test_government_lookups_are_refused_to_employers(sara, nour, sara_id) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(SimisError) as refused:
         government_person_lookup(user=nour.officer, number=sara_id)
     assert refused.value.code == "REG-001"
+    with pytest.raises(SimisError) as periods_refused:
+        government_contributor_periods(sara.person, user=nour.officer)
+    assert periods_refused.value.code == "REG-001"
 
 
 # --- For billing ----------------------------------------------------------------------------------

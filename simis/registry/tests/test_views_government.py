@@ -36,6 +36,10 @@ def test_find_a_contributor_by_identity_number(agency, sara, sara_id) -> None:  
     assert 'data-testid="inquiry-person"' in html
     assert "Sara Abdullah Mohammed Alotaibi" in html
     assert str(sara.person.contributor_number) in html
+    # GOV-1 "query a beneficiary or contributor": the agency sees the periods and wages too.
+    assert html.count('data-testid="period"') == len(sara.person.engagements.all())
+    assert 'data-testid="wage-history"' in html
+    assert 'data-testid="period-actions"' not in html
 
 
 def test_every_inquiry_is_audited_with_its_purpose_and_what_it_showed(agency, sara, sara_id, nour) -> None:  # type: ignore[no-untyped-def]
@@ -49,7 +53,8 @@ def test_every_inquiry_is_audited_with_its_purpose_and_what_it_showed(agency, sa
     assert person_entry.actor_audience == "agency"
     assert person_entry.extra["purpose"] == "eligibility: Housing support file 1447/2291"
     assert person_entry.extra["query"]["number"] == sara_id
-    assert person_entry.extra["shown"] == {"contributor_number": sara.person.contributor_number}
+    assert person_entry.extra["shown"]["contributor_number"] == sara.person.contributor_number
+    assert person_entry.extra["shown"]["periods"]  # the periods the agency was shown
     assert workers_entry.extra["shown"]["establishment"] == nour.main.number
     assert sara.person.contributor_number in workers_entry.extra["shown"]["contributor_numbers"]
 
