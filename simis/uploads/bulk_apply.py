@@ -35,9 +35,11 @@ The tests and the benchmark provide the names the way the export will (see
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache
+from queue import Queue
 from types import SimpleNamespace
 from typing import Any
 
@@ -79,8 +81,6 @@ RULE_NAMES = (
 )
 SAUDI = "SAU"
 SAUDI_ALPHA2 = "SA"
-# Progress weights of the stages (their share of the time a 100,000-row file takes).
-_STAGES = (("checked", 0.35), ("persons", 0.2), ("identities", 0.1), ("periods", 0.2), ("wages", 0.15))
 
 
 def available() -> bool:
@@ -162,7 +162,21 @@ def acts_for(actor: Any, establishment: Any) -> bool:
 class Registration:
     """One row's rows-to-be in the four tables."""
 
-    __slots__ = ("coverage", "derivation", "documents", "item", "nationality", "occupation", "timing", "wage")
+    __slots__ = (
+        "coverage",
+        "derivation",
+        "documents",
+        "engagement_row",
+        "identity_rows",
+        "ids",
+        "item",
+        "nationality",
+        "occupation",
+        "person_row",
+        "timing",
+        "wage",
+        "wage_row",
+    )
 
     def __init__(
         self, item: NewContributorInput, nationality: Country, occupation: str, documents: list[Any]
@@ -175,6 +189,12 @@ class Registration:
         self.timing: Any = None
         self.coverage: Any = None
         self.wage: Any = None
+        # The rows to write (``Rows.prepare``) and the ids they take.
+        self.ids: tuple[int, int, int] = (0, 0, 0)
+        self.person_row: tuple[Any, ...] = ()
+        self.identity_rows: tuple[tuple[Any, ...], ...] = ()
+        self.engagement_row: tuple[Any, ...] = ()
+        self.wage_row: tuple[Any, ...] = ()
 
 
 def _documents(
@@ -275,12 +295,15 @@ def identities_registered(documents: Sequence[Any]) -> dict[tuple[str, str, str]
 
 
 def _ids(model: Any, count: int) -> list[int]:
+    """``count`` ids drawn from the table's own sequence (so nothing else can take them)."""
+    if not count:
+        return []
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
             [model._meta.db_table, model._meta.pk.column, count],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return list(cursor.fetchone()[0])
 
 
 def _copy_sql(model: Any, fields: Sequence[str]) -> str:
@@ -351,134 +374,171 @@ def _json(record: Any) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
-class Stages:
-    """Progress through the stages, as rows done out of the file's rows."""
+class Records:
+    """A derivation's stored record (``as_record()``) as JSON text, remembered per derivation:
+    derivations are immutable values, equal derivations have equal records, and a large file
+    repeats the same few hundred (same wage, same join date, same readings) many times."""
 
-    def __init__(self, context: ApplyContext, total: int) -> None:
-        self.context = context
-        self.total = total
-        self.base = 0.0
+    def __init__(self) -> None:
+        self._known: dict[Any, str] = {}
 
-    def at(self, stage: str, done: int, of: int) -> None:
-        weight = dict(_STAGES)[stage]
-        share = self.base + weight * (done / of if of else 1.0)
-        self.context.progress(int(self.total * share))
-
-    def finish(self, stage: str) -> None:
-        self.base += dict(_STAGES)[stage]
-        self.context.progress(int(self.total * self.base))
+    def json(self, derivation: Any) -> str:
+        try:
+            known = self._known.get(derivation)
+        except TypeError:  # a reading holding a list or mapping: not hashable, not remembered
+            return _json(derivation.as_record())
+        if known is None:
+            known = self._known[derivation] = _json(derivation.as_record())
+        return known
 
 
-def _write(registrations: list[Registration], context: ApplyContext, stages: Stages) -> list[AppliedRow]:
-    count = len(registrations)
-    person_ids = _ids(Person, count)
-    engagement_ids = _ids(Engagement, count)
-    wage_ids = _ids(Wage, count)
-    today = context.requested_on
-    now = timezone.now()
-    establishment_id = context.establishment.pk
-    identity_model: Any = Person._meta.get_field("identities").related_model
-    step = max(count // 20, 1)
-    with connection.cursor() as cursor:
-        with cursor.copy(_copy_sql(Person, PERSON_FIELDS)) as copy:
-            for position, (reg, person_id) in enumerate(zip(registrations, person_ids, strict=True)):
-                item = reg.item
-                names = item.names
-                copy.write_row(
-                    (
-                        person_id,
-                        names.first_ar.strip(),
-                        names.father_ar.strip(),
-                        names.grandfather_ar.strip(),
-                        names.family_ar.strip(),
-                        names.first_en.strip(),
-                        names.father_en.strip(),
-                        names.grandfather_en.strip(),
-                        names.family_en.strip(),
-                        item.birth_date,
-                        item.birth_date_calendar,
-                        item.gender,
-                        reg.nationality.code,
-                        item.external_old_law_months,
-                        reg.derivation.regime.value,
-                        _json(reg.derivation.as_record()),
-                        today,
-                        today,
-                        now,
-                    )
-                )
-                if position % step == 0:
-                    stages.at("persons", position, count)
-        stages.finish("persons")
-        with cursor.copy(_copy_sql(identity_model, IDENTITY_FIELDS)) as copy:
-            for reg, person_id in zip(registrations, person_ids, strict=True):
-                for doc in reg.documents:
-                    copy.write_row((person_id, IdentityKind(doc.kind).value, doc.country, doc.number, now))
-        stages.finish("identities")
-        with cursor.copy(_copy_sql(Engagement, ENGAGEMENT_FIELDS)) as copy:
-            for position, (reg, person_id, engagement_id) in enumerate(
-                zip(registrations, person_ids, engagement_ids, strict=True)
-            ):
-                coverage = reg.coverage
-                timing = reg.timing
-                late = bool(timing.late)
-                copy.write_row(
-                    (
-                        engagement_id,
-                        person_id,
-                        establishment_id,
-                        reg.item.join_date,
-                        "",
-                        reg.occupation,
-                        EngagementStatus.PENDING_REVIEW.value if late else EngagementStatus.ACTIVE.value,
-                        ReviewReason.LATE_REGISTRATION.value if late else "",
-                        timing.disputed_from if late else None,
-                        timing.disputed_until if late else None,
-                        today,
-                        coverage.annuities,
-                        coverage.occupational_hazards,
-                        coverage.unemployment,
-                        coverage.gcc_extension,
-                        coverage.gcc_country,
-                        _json(coverage.as_record()),
-                        now,
-                    )
-                )
-                if position % step == 0:
-                    stages.at("periods", position, count)
-        stages.finish("periods")
-        with cursor.copy(_copy_sql(Wage, WAGE_FIELDS)) as copy:
-            for position, (reg, engagement_id, wage_id) in enumerate(
-                zip(registrations, engagement_ids, wage_ids, strict=True)
-            ):
-                wage = reg.item.wage
-                derived = reg.wage
-                copy.write_row(
-                    (
-                        wage_id,
-                        engagement_id,
-                        establishment_id,
-                        reg.item.join_date,
-                        wage.basic.amount,
-                        wage.housing.amount,
-                        wage.other.amount,
-                        wage.housing_in_kind,
-                        reg.occupation,
-                        derived.amount.amount,
-                        _json(derived.as_record()),
-                        derived.version_ids,
-                        now,
-                    )
-                )
-                if position % step == 0:
-                    stages.at("wages", position, count)
-        stages.finish("wages")
-    return [
-        AppliedRow(reg.item.row, person_id, engagement_id, wage_id)
-        for reg, person_id, engagement_id, wage_id in zip(
-            registrations, person_ids, engagement_ids, wage_ids, strict=True
+class Rows:
+    """Builds each passing registration's rows for the four tables, in column order, records
+    serialised — everything but sending them."""
+
+    def __init__(self, context: ApplyContext) -> None:
+        self.today = context.requested_on
+        self.now = timezone.now()
+        self.establishment_id = context.establishment.pk
+        self.records = Records()
+
+    def prepare(self, reg: Registration, person_id: int, engagement_id: int, wage_id: int) -> None:
+        item = reg.item
+        names = item.names
+        today, now = self.today, self.now
+        reg.ids = (person_id, engagement_id, wage_id)
+        reg.person_row = (
+            person_id,
+            names.first_ar.strip(),
+            names.father_ar.strip(),
+            names.grandfather_ar.strip(),
+            names.family_ar.strip(),
+            names.first_en.strip(),
+            names.father_en.strip(),
+            names.grandfather_en.strip(),
+            names.family_en.strip(),
+            item.birth_date,
+            item.birth_date_calendar,
+            item.gender,
+            reg.nationality.code,
+            item.external_old_law_months,
+            reg.derivation.regime.value,
+            self.records.json(reg.derivation),
+            today,
+            today,
+            now,
         )
-    ]
+        reg.identity_rows = tuple(
+            (person_id, IdentityKind(doc.kind).value, doc.country, doc.number, now) for doc in reg.documents
+        )
+        coverage = reg.coverage
+        timing = reg.timing
+        late = bool(timing.late)
+        reg.engagement_row = (
+            engagement_id,
+            person_id,
+            self.establishment_id,
+            item.join_date,
+            "",
+            reg.occupation,
+            EngagementStatus.PENDING_REVIEW.value if late else EngagementStatus.ACTIVE.value,
+            ReviewReason.LATE_REGISTRATION.value if late else "",
+            timing.disputed_from if late else None,
+            timing.disputed_until if late else None,
+            today,
+            coverage.annuities,
+            coverage.occupational_hazards,
+            coverage.unemployment,
+            coverage.gcc_extension,
+            coverage.gcc_country,
+            self.records.json(coverage),
+            now,
+        )
+        wage = item.wage
+        derived = reg.wage
+        reg.wage_row = (
+            wage_id,
+            engagement_id,
+            self.establishment_id,
+            item.join_date,
+            wage.basic.amount,
+            wage.housing.amount,
+            wage.other.amount,
+            wage.housing_in_kind,
+            reg.occupation,
+            derived.amount.amount,
+            self.records.json(derived),
+            derived.version_ids,
+            now,
+        )
+
+
+_SENTINEL: list[Registration] = []
+
+
+class Sender:
+    """Sends prepared rows, a chunk at a time, from a thread of its own over the transaction's
+    own connection: each chunk is four ``COPY`` statements (persons, identity documents,
+    contribution periods, wages — in that order, as the wage trigger needs its period). While
+    PostgreSQL stores one chunk, the calling thread checks and prepares the next; nothing else
+    uses the connection meanwhile (the calling thread only computes, and reports progress over
+    its own second connection). An error in the thread is raised again by ``finish``, and the
+    caller's transaction rolls everything back."""
+
+    CHUNK = 5000
+
+    def __init__(self, wrapper: Any) -> None:
+        self.wrapper = wrapper  # Django's connection: its errors are raised as Django's
+        self.connection = wrapper.connection
+        self.queue: Queue[list[Registration]] = Queue(maxsize=4)
+        self.sent = 0
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="uploads-copy", daemon=True)
+        identity_model: Any = Person._meta.get_field("identities").related_model
+        self.statements = (
+            _copy_sql(Person, PERSON_FIELDS),
+            _copy_sql(identity_model, IDENTITY_FIELDS),
+            _copy_sql(Engagement, ENGAGEMENT_FIELDS),
+            _copy_sql(Wage, WAGE_FIELDS),
+        )
+        self.thread.start()
+
+    def _run(self) -> None:
+        person_sql, identity_sql, engagement_sql, wage_sql = self.statements
+        while (chunk := self.queue.get()) is not _SENTINEL:
+            if self.error is not None:
+                continue  # drain: the caller will raise the first error
+            try:
+                with self.connection.cursor() as cursor:
+                    with cursor.copy(person_sql) as copy:
+                        for reg in chunk:
+                            copy.write_row(reg.person_row)
+                    with cursor.copy(identity_sql) as copy:
+                        for reg in chunk:
+                            for row in reg.identity_rows:
+                                copy.write_row(row)
+                    with cursor.copy(engagement_sql) as copy:
+                        for reg in chunk:
+                            copy.write_row(reg.engagement_row)
+                    with cursor.copy(wage_sql) as copy:
+                        for reg in chunk:
+                            copy.write_row(reg.wage_row)
+                self.sent += len(chunk)
+            except BaseException as error:  # raised again in the calling thread
+                self.error = error
+
+    def send(self, chunk: list[Registration]) -> None:
+        if chunk:
+            self.queue.put(chunk)
+
+    def finish(self, progress: Callable[[int], None]) -> None:
+        self.queue.put(_SENTINEL)
+        while self.thread.is_alive():
+            self.thread.join(timeout=0.5)
+            progress(self.sent)
+        if self.error is not None:
+            with self.wrapper.wrap_database_errors:
+                raise self.error
 
 
 # --- The applier ------------------------------------------------------------------------------------------
@@ -501,10 +561,14 @@ def _establishment_refusal(context: ApplyContext) -> SimisError | None:
 
 def contributors_register_bulk(inputs: Sequence[RowInput], context: ApplyContext) -> ApplyResult:
     """Registers every valid row's contributor (see the module docstring). All or nothing:
-    nothing is written when any row is refused. Otherwise the refused rows are left out."""
+    nothing is kept when any row is refused (the rows sent before the refusal are rolled back
+    by the caller). Otherwise the refused rows are left out.
+
+    Rows are checked and prepared here while a ``Sender`` thread copies the previous chunk into
+    the register, so Python's work and PostgreSQL's overlap."""
     result = ApplyResult()
     typed = [item for item in inputs if isinstance(item, NewContributorInput)]
-    stages = Stages(context, len(typed))
+    total = len(typed)
     refusal = _establishment_refusal(context)
     if refusal is not None:
         for item in typed:
@@ -520,25 +584,45 @@ def contributors_register_bulk(inputs: Sequence[RowInput], context: ApplyContext
         except SimisError as error:
             result.refuse(item.row, RowProblem("", error))
     registered = identities_registered([doc for reg in checked for doc in reg.documents])
+    writing = not context.check_only and bool(checked)
+    # Ids drawn up front for every row that may pass; a refused row's ids are simply unused.
+    person_ids = _ids(Person, len(checked)) if writing else []
+    engagement_ids = _ids(Engagement, len(checked)) if writing else []
+    wage_ids = _ids(Wage, len(checked)) if writing else []
+    rows = Rows(context)
+    sender = Sender(connection) if writing else None
     ready: list[Registration] = []
-    step = max(len(checked) // 20, 1)
-    for position, reg in enumerate(checked):
-        try:
-            for doc in reg.documents:
-                holder = registered.get((IdentityKind(doc.kind).value, doc.country, doc.number))
-                if holder is not None:
-                    raise SimisError(
-                        RegistryError.IDENTITY_EXISTS, number=doc.number, contributor_number=holder
-                    )
-            _derive(reg, today=context.requested_on, read=read, rules=rules)
-        except SimisError as error:
-            result.refuse(reg.item.row, RowProblem("", error))
-        else:
+    chunk: list[Registration] = []
+    half = max(total // 2, 1)
+    try:
+        for position, reg in enumerate(checked):
+            try:
+                for doc in reg.documents:
+                    holder = registered.get((IdentityKind(doc.kind).value, doc.country, doc.number))
+                    if holder is not None:
+                        raise SimisError(
+                            RegistryError.IDENTITY_EXISTS, number=doc.number, contributor_number=holder
+                        )
+                _derive(reg, today=context.requested_on, read=read, rules=rules)
+            except SimisError as error:
+                result.refuse(reg.item.row, RowProblem("", error))
+                continue
             ready.append(reg)
-        if position % step == 0:
-            stages.at("checked", position, len(checked))
-    stages.finish("checked")
-    if not ready or context.check_only or (context.all_or_nothing and result.problems):
+            # All or nothing: once a row is refused nothing will be kept, so nothing more is sent.
+            if sender is not None and not (context.all_or_nothing and result.problems):
+                rows.prepare(reg, person_ids[position], engagement_ids[position], wage_ids[position])
+                chunk.append(reg)
+                if len(chunk) >= Sender.CHUNK:
+                    sender.send(chunk)
+                    chunk = []
+            if position % 1000 == 0:
+                # Checked rows count for half the work, rows stored for the other half.
+                context.progress(min(position // 2 + (sender.sent // 2 if sender else 0), half * 2))
+    finally:
+        if sender is not None:
+            sender.send(chunk)
+            sender.finish(lambda sent: context.progress(total // 2 + sent // 2))
+    if not ready or not writing or (context.all_or_nothing and result.problems):
         return result
-    result.applied.extend(_write(ready, context, stages))
+    result.applied.extend(AppliedRow(reg.item.row, *reg.ids) for reg in ready)
     return result

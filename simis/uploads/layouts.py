@@ -101,6 +101,10 @@ class Layout:
         return {name: column for column in self.columns for name in column.names()}
 
     @cached_property
+    def by_key(self) -> dict[str, Column]:
+        return {column.key: column for column in self.columns}
+
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(column.key for column in self.columns)
 

@@ -112,24 +112,32 @@ class Table:
     # Positions of a report's result columns (a corrected report uploaded again): ignored.
     ignored: frozenset[int] = frozenset()
 
+    def __post_init__(self) -> None:
+        self._blank = dict.fromkeys(self.layout.keys, "")
+        self._slots = [(position, column.key) for position, column in enumerate(self.columns) if column]
+        self._free = [
+            position
+            for position, column in enumerate(self.columns)
+            if column is None and position not in self.ignored
+        ]
+
     def values(self, cells: list[str]) -> dict[str, str]:
         """The row's cells by column key, trimmed; columns the file leaves out, or the row does not
         reach, are empty."""
-        found: dict[str, str] = dict.fromkeys(self.layout.keys, "")
-        for position, column in enumerate(self.columns):
-            if column is not None:
-                found[column.key] = cells[position].strip() if position < len(cells) else ""
+        found = self._blank.copy()
+        width = len(cells)
+        for position, key in self._slots:
+            if position < width:
+                found[key] = cells[position].strip()
         return found
 
     def extra_cells(self, cells: list[str]) -> int:
         """How many non-empty cells the row has where the header names no column."""
-        return sum(
-            1
-            for position, text in enumerate(cells)
-            if text.strip()
-            and position not in self.ignored
-            and (position >= len(self.columns) or self.columns[position] is None)
-        )
+        width = len(cells)
+        count = sum(1 for position in self._free if position < width and cells[position].strip())
+        if width > len(self.columns):
+            count += sum(1 for text in cells[len(self.columns) :] if text.strip())
+        return count
 
 
 # --- 1 and 2: size and what the file is ---------------------------------------------------------

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from django.utils import translation
 
-from simis.core.dates import Calendar, parse_date_input
+from simis.core.dates import LAST_HIJRI_YEAR, Calendar, parse_date_input
 from simis.core.errors import SimisError
 from simis.core.identifiers import IdentityKind, normalise_digits, normalise_identifier, validate_identifier
 from simis.core.money import Money
@@ -123,17 +123,18 @@ def _memoised(reader: Callable[[str], T]) -> Callable[[str], T]:
 date_read = _memoised(parse_date_input)
 
 
+_YEAR = re.compile(r"\d{4}")
+
+
 def _calendar(text: str) -> str:
-    """The calendar a date was written in: the one ``parse_date_input`` chose."""
-    chosen = parse_date_input(text)
-    try:
-        as_hijri = parse_date_input(text, Calendar.HIJRI)
-    except SimisError:
-        return Calendar.GREGORIAN.value
-    return Calendar.HIJRI.value if as_hijri == chosen else Calendar.GREGORIAN.value
+    """The calendar a date that ``parse_date_input`` accepted was written in. Its Hijri years
+    (up to ``LAST_HIJRI_YEAR``) and Gregorian years (from 1900) do not overlap, and a calendar
+    mark that contradicts the year is refused, so the typed year tells."""
+    year = _YEAR.search(normalise_digits(text))
+    return Calendar.HIJRI.value if year and int(year.group()) <= LAST_HIJRI_YEAR else Calendar.GREGORIAN.value
 
 
-calendar_read = _memoised(_calendar)
+calendar_read = lru_cache(maxsize=65536)(_calendar)
 
 _AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
 _THOUSANDS = str.maketrans(
@@ -170,6 +171,7 @@ month_read = _memoised(_month)
 def _alias_table(pairs: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
     table: dict[str, str] = {}
     for value, names in pairs:
+        table[value] = value  # as written in the templates, found without folding
         for name in (value, *names):
             table[_fold(name)] = value
     return table
@@ -226,10 +228,16 @@ _YES_NO = _alias_table([("yes", ["y", "true", "1", "نعم"]), ("no", ["n", "fal
 
 
 def _choice(text: str, table: dict[str, str], shown: Sequence[str]) -> str:
-    found = table.get(_fold(text))
+    found = table.get(text)  # most cells are written exactly as a code
+    if found is None:
+        found = table.get(_fold(text))
     if found is None:
         raise SimisError(UploadError.BAD_CHOICE, value=text, choices=", ".join(shown))
     return found
+
+
+_IDENTITY_KINDS_SHOWN = tuple(kind.value for kind in IdentityKind)
+_GENDERS_SHOWN = tuple(Gender.values)
 
 
 # --- A row's cells ----------------------------------------------------------------------------------
@@ -240,9 +248,23 @@ class RowReader:
     first: ``ok`` says whether the typed input may be built."""
 
     def __init__(self, layout: Layout, values: dict[str, str]) -> None:
-        self.columns = {column.key: column for column in layout.columns}
+        self.columns = layout.by_key
         self.values = values
         self.problems: list[RowProblem] = []
+        # Every cell checked once, here: present when required, not too long.
+        self.texts = values
+        for key, column in self.columns.items():
+            value = values.get(key, "")
+            if not value:
+                if column.required:
+                    self.problem(key, SimisError(UploadError.REQUIRED, column=column.name))
+            elif len(value) > column.max_length:
+                self.problem(
+                    key, SimisError(UploadError.TEXT_TOO_LONG, column=column.name, limit=column.max_length)
+                )
+                if self.texts is values:
+                    self.texts = dict(values)
+                self.texts[key] = ""
 
     @property
     def ok(self) -> bool:
@@ -255,19 +277,9 @@ class RowReader:
         return self.columns[key]
 
     def text(self, key: str) -> str:
-        """The cell, trimmed; UPL-201 when required and empty, UPL-213 when too long."""
-        column = self.columns.get(key)
-        value = self.values.get(key, "")
-        if column is None:
-            return ""
-        if not value and column.required:
-            self.problem(key, SimisError(UploadError.REQUIRED, column=column.name))
-        elif len(value) > column.max_length:
-            self.problem(
-                key, SimisError(UploadError.TEXT_TOO_LONG, column=column.name, limit=column.max_length)
-            )
-            return ""
-        return value
+        """The cell, trimmed (empty when missing or too long: UPL-201 and UPL-213 are reported
+        once, when the reader is made)."""
+        return self.texts.get(key, "")
 
     def _read(self, key: str, reader: Callable[[str], T]) -> T | None:
         text = self.text(key)
@@ -289,7 +301,17 @@ class RowReader:
         return self._read(key, amount_read) or Money.zero()
 
     def choice(self, key: str, table: dict[str, str], shown: Sequence[str]) -> str:
-        return self._read(key, lambda text: _choice(text, table, shown)) or ""
+        text = self.text(key)
+        if not text:
+            return ""
+        found = table.get(text)
+        if found is not None:
+            return found
+        try:
+            return _choice(text, table, shown)
+        except SimisError as error:
+            self.problem(key, error)
+            return ""
 
     def yes_no(self, key: str) -> bool:
         return self.choice(key, _YES_NO, ("yes", "no")) == "yes"
@@ -318,7 +340,7 @@ class RowReader:
         """The document: a national ID, iqama or passport number checked here (length, prefix,
         check digit: IDF-xxx); a GCC ID is checked by the register with its country. Without a
         type, a ten-digit number starting with 1 or 2 is taken for a national ID or an iqama."""
-        kind = self.choice(kind_key, _identity_kinds(), [k.value for k in IdentityKind]) if kind_key else ""
+        kind = self.choice(kind_key, _identity_kinds(), _IDENTITY_KINDS_SHOWN) if kind_key else ""
         raw = self.text(number_key)
         country = normalise_digits(self.text(country_key)).strip().upper() if country_key else ""
         number = normalise_identifier(raw) if raw else ""
@@ -361,7 +383,7 @@ def _new_contributor(row: int, reader: RowReader) -> NewContributorInput | None:
     )
     birth_date = reader.read_date("birth_date")
     birth_calendar = calendar_read(reader.values["birth_date"]) if birth_date is not None else ""
-    gender = reader.choice("gender", _genders(), Gender.values)
+    gender = reader.choice("gender", _genders(), _GENDERS_SHOWN)
     nationality = normalise_digits(reader.text("nationality")).strip().upper()
     join_date = reader.read_date("join_date")
     occupation = normalise_digits(reader.text("occupation")).strip()
@@ -445,9 +467,14 @@ def row_read(
     """The row's typed input, or None with every problem found in its cells."""
     reader = RowReader(layout, values)
     if extra_cells:
-        reader.problem(
-            "",
-            SimisError(UploadError.EXTRA_CELLS, count=len(values) + extra_cells, columns=len(layout.columns)),
+        reader.problems.insert(
+            0,
+            RowProblem(
+                "",
+                SimisError(
+                    UploadError.EXTRA_CELLS, count=len(values) + extra_cells, columns=len(layout.columns)
+                ),
+            ),
         )
     built = _READERS[layout.kind](row, reader)
     return (built if reader.ok else None), reader.problems

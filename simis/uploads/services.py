@@ -320,20 +320,28 @@ def _results_store(
         )
     UploadRow.objects.bulk_create(refused, batch_size=2000)
     ordered = sorted(applied, key=lambda item: item.row)
-    UploadAppliedChunk.objects.bulk_create(
-        [
-            UploadAppliedChunk(
-                upload=upload,
-                first_row=chunk[0].row,
-                row_numbers=[item.row for item in chunk],
-                person_ids=[item.person_id for item in chunk],
-                engagement_ids=[item.engagement_id for item in chunk],
-                wage_ids=[item.wage_id for item in chunk],
-            )
-            for chunk in (ordered[start : start + CHUNK_ROWS] for start in range(0, len(ordered), CHUNK_ROWS))
-        ],
-        batch_size=100,
-    )
+    chunks = [ordered[start : start + CHUNK_ROWS] for start in range(0, len(ordered), CHUNK_ROWS)]
+    if not chunks:
+        return
+    # Arrays of a thousand ids each: passed to PostgreSQL as arrays by psycopg directly (the ORM
+    # would prepare every element one by one).
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {UploadAppliedChunk._meta.db_table} "  # noqa: S608 (the model's own table)
+            "(upload_id, first_row, row_numbers, person_ids, engagement_ids, wage_ids) "
+            "VALUES (%s, %s, %s::integer[], %s::bigint[], %s::bigint[], %s::bigint[])",
+            [
+                (
+                    upload.pk,
+                    chunk[0].row,
+                    [item.row for item in chunk],
+                    [item.person_id for item in chunk],
+                    [item.engagement_id for item in chunk],
+                    [item.wage_id for item in chunk],
+                )
+                for chunk in chunks
+            ],
+        )
 
 
 def applied_rows_digest(applied: Sequence[AppliedRow]) -> str:

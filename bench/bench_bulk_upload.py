@@ -1,0 +1,299 @@
+"""How fast is a 100,000-row new-contributors file, validated and applied? Prints figures; not a test.
+
+    python bench/bench_bulk_upload.py [--rows 100000] [--format csv|xlsx] [--keep]
+
+Builds a scratch database ``uploads_bench`` on the server the settings point at (the embedded
+PostgreSQL by default), migrates it, loads the law's parameters, registers one establishment
+and binds an employer user to it. Writes a valid file of ``--rows`` new contributors in the
+current template — Saudis and non-Saudis (iqamas), birth dates over forty years, Arabic and
+English names, wages from 3,000 to 40,000, this month's and last month's joiners (the latter
+late, so waiting for review), Arabic-Indic digits in a share of the dates — and uploads it as
+the employer: ``upload_receive`` (every file-level check, the file stored with its SHA-256, the
+job queued) then ``upload_process`` (every row checked, then applied in one transaction: the
+register's rules, one query for registered documents, ``COPY`` into the four register tables,
+the refused-row and applied-row records, one audit entry, commit). The report is written after,
+timed apart.
+
+Baseline, measured in the same run: the very rows the upload wrote, read back with ``COPY … TO``,
+the register tables emptied, and written again with a bare ``COPY … FROM`` in one transaction
+with its commit (so foreign keys are checked as in the upload). The ratio says what checking and
+deriving every row costs over writing it. The scratch database is dropped unless ``--keep``.
+
+New contributors take the bulk path only when ``simis.registry.public`` exports the register's
+pure rules (``simis.uploads.bulk_apply.RULE_NAMES``); until it does, this script provides them
+as the export will (``simis/uploads/tests/registry_rules.py``) and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import io
+import os
+import pstats
+import random
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+BENCH_DB = "uploads_bench"
+TARGET_SECONDS = 10.0
+
+FIRST_EN = ["Mohammed", "Ahmed", "Ravi", "Suresh", "Omar", "Ali", "Abdullah", "Rahul", "Imran", "Sara"]
+FIRST_AR = ["محمد", "أحمد", "رافي", "سوريش", "عمر", "علي", "عبدالله", "راهول", "عمران", "سارة"]
+FAMILY_EN = ["Alotaibi", "Kumar", "Khan", "Alharbi", "Hassan", "Singh", "Alqahtani", "Rahman"]
+FAMILY_AR = ["العتيبي", "كومار", "خان", "الحربي", "حسن", "سينغ", "القحطاني", "رحمن"]
+NATIONALITIES = ["SAU", "SAU", "SAU", "SAU", "IND", "IND", "PAK", "EGY", "BGD", "PHL"]
+ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def _server_url() -> str:
+    os.environ.setdefault("SIMIS_TESTING", "true")
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        from simis import devdb
+
+        devdb.start(quiet=True)
+        url = devdb.DEFAULT_URL
+    return url
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def _admin(url: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as connection:
+        connection.execute(statement)
+
+
+def _rows(count: int, today: date, seed: int = 11) -> list[dict[str, str]]:
+    from simis.core.identifiers import IdentityKind, generate_national_id
+
+    rng = random.Random(seed)
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    rows = []
+    for n in range(count):
+        nationality = NATIONALITIES[n % len(NATIONALITIES)]
+        saudi = nationality == "SAU"
+        kind = IdentityKind.NATIONAL_ID if saudi else IdentityKind.IQAMA
+        birth = date(1966, 1, 1) + timedelta(days=rng.randrange(14_600))
+        join = (last_month if n % 10 == 0 else this_month) + timedelta(days=rng.randrange(min(today.day, 28)))
+        basic = 3000 + 100 * rng.randrange(370)
+        birth_text = birth.strftime("%d/%m/%Y")
+        rows.append(
+            {
+                "identity_kind": kind.value,
+                "identity_number": generate_national_id(10_000_000 + n, kind),
+                "first_name_ar": FIRST_AR[n % 10],
+                "father_name_ar": FIRST_AR[(n // 10) % 10],
+                "family_name_ar": FAMILY_AR[n % 8],
+                "first_name_en": FIRST_EN[n % 10],
+                "father_name_en": FIRST_EN[(n // 10) % 10],
+                "family_name_en": FAMILY_EN[n % 8],
+                "birth_date": birth_text.translate(ARABIC_DIGITS) if n % 5 == 0 else birth_text,
+                "gender": "female" if n % 9 == 0 else "male",
+                "nationality": nationality,
+                "join_date": join.isoformat(),
+                "occupation": str(1 + n % 9),
+                "basic_wage": str(basic),
+                "housing_allowance": str(basic // 4),
+                "other_allowances": "0" if n % 3 else "250",
+                "housing_in_kind": "no",
+            }
+        )
+    return rows
+
+
+def _file(rows: list[dict[str, str]], file_format: str) -> tuple[bytes, str]:
+    from openpyxl import Workbook
+
+    from simis.uploads.layouts import NEW_CONTRIBUTORS_V1 as layout
+
+    keys = [column.key for column in layout.columns]
+    cells = [layout.marker_row(), [column.header for column in layout.columns]]
+    cells += [[row.get(key, "") for key in keys] for row in rows]
+    if file_format == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        for row in cells:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue(), "bench.xlsx"
+    text = io.StringIO(newline="")
+    csv.writer(text, lineterminator="\r\n").writerows(cells)
+    return text.getvalue().encode("utf-8-sig"), "bench.csv"
+
+
+def _copy_out(cursor: Any, table: str, columns: list[str]) -> bytes:
+    buffer = bytearray()
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) TO STDOUT") as copy:
+        for chunk in copy:
+            buffer += chunk
+    return bytes(buffer)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--profile", action="store_true", help="print where validate + apply spends its time")
+    args = parser.parse_args(argv)
+
+    url = _server_url()
+    _admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    _admin(url, f"CREATE DATABASE {BENCH_DB}")
+    os.environ["DATABASE_URL"] = _with_database(url, BENCH_DB)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SIMIS_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, connections
+    from django.utils import timezone
+
+    from simis.core.services import parameters_load
+    from simis.identity.models import Audience, OrganisationMembership, User
+    from simis.registry.public import Engagement, Person, Wage
+    from simis.registry.tests.factories import establishment_make
+    from simis.uploads import bulk_apply
+    from simis.uploads.choices import UploadKind, UploadMode, UploadStatus
+    from simis.uploads.services import report_build, upload_process, upload_receive
+    from simis.uploads.tests import registry_rules
+
+    try:
+        call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        parameters_load()
+        establishment = establishment_make(name_en="Big Employer", name_ar="صاحب عمل كبير")
+        officer = User.objects.create_user(
+            username="bench_officer", password="x" * 16, audience=Audience.EMPLOYER
+        )
+        OrganisationMembership.objects.create(
+            user=officer,
+            org_kind="establishment",
+            org_key=establishment.number,
+            role="officer",
+            valid_from="2000-01-01",
+        )
+        today = timezone.localdate()
+        rows = _rows(args.rows, today)
+        data, name = _file(rows, args.format)
+        exported = bulk_apply.available()
+        print(
+            f"{args.rows:,} new contributors, {args.format.upper()} of {len(data) / 1e6:.1f} MB; register rules "
+            + (
+                "exported by simis.registry.public"
+                if exported
+                else "provided as the export will (not yet exported)"
+            )
+        )
+        with connection.cursor() as cursor:
+            # Both runs start from a checkpoint: neither pays for the other's WAL.
+            cursor.execute("VACUUM ANALYZE")
+            cursor.execute("CHECKPOINT")
+        with registry_rules.exported():
+            assert bulk_apply.available()
+            started = time.perf_counter()
+            upload = upload_receive(
+                actor=officer,
+                establishment_number=establishment.number,
+                kind=UploadKind.NEW_CONTRIBUTORS,
+                mode=UploadMode.ALL_OR_NOTHING,
+                file_name=name,
+                data=data,
+            )
+            received = time.perf_counter()
+            profiler = cProfile.Profile() if args.profile else None
+            if profiler is not None:
+                profiler.enable()
+            upload = upload_process(upload_id=upload.pk, report=False)
+            finished = time.perf_counter()
+            if profiler is not None:
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        assert upload.status == UploadStatus.APPLIED, (
+            upload.status,
+            upload.outcome_code,
+            upload.outcome_params,
+        )
+        assert upload.rows_applied == args.rows == Person.objects.count() == Wage.objects.count()
+        pending = Engagement.objects.filter(status="pending_review").count()
+        total = finished - started
+        report_started = time.perf_counter()
+        report_build(upload)
+        report_seconds = time.perf_counter() - report_started
+
+        # Baseline: the same rows, written again with a bare COPY into the same tables.
+        identity_model: Any = Person._meta.get_field("identities").related_model
+        tables = [
+            (Person, [Person._meta.get_field(f).column for f in bulk_apply.PERSON_FIELDS]),
+            (identity_model, [identity_model._meta.get_field(f).column for f in bulk_apply.IDENTITY_FIELDS]),
+            (Engagement, [Engagement._meta.get_field(f).column for f in bulk_apply.ENGAGEMENT_FIELDS]),
+            (Wage, [Wage._meta.get_field(f).column for f in bulk_apply.WAGE_FIELDS]),
+        ]
+        with connection.cursor() as cursor:
+            dumps = [
+                (model._meta.db_table, columns, _copy_out(cursor, model._meta.db_table, columns))
+                for model, columns in tables
+            ]
+            cursor.execute(
+                "TRUNCATE " + ", ".join(model._meta.db_table for model, _columns in reversed(tables))
+            )
+        connections.close_all()
+        import psycopg
+
+        with psycopg.connect(os.environ["DATABASE_URL"]) as raw:
+            cursor = raw.cursor()
+            cursor.execute("CHECKPOINT")
+            parts: list[str] = []
+            began = time.perf_counter()
+            for table, columns, dump in dumps:
+                table_started = time.perf_counter()
+                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    copy.write(dump)
+                parts.append(f"{table} {time.perf_counter() - table_started:.2f}")
+            commit_started = time.perf_counter()
+            raw.commit()
+            parts.append(f"commit {time.perf_counter() - commit_started:.2f}")
+            baseline = time.perf_counter() - began
+            cursor.execute(f"SELECT count(*) FROM {Person._meta.db_table}")
+            assert cursor.fetchone()[0] == args.rows
+
+        print(f"receive (file checks, store, queue): {received - started:6.2f} s")
+        print(
+            f"validate + apply + commit:           {finished - received:6.2f} s  ({pending:,} late, pending review)"
+        )
+        print(
+            f"total:                               {total:6.2f} s  = {args.rows / total:,.0f} rows/s  (target {TARGET_SECONDS:.0f} s)"
+        )
+        print(f"report ({args.format}), written after:       {report_seconds:6.2f} s")
+        print(
+            f"baseline, bare COPY of the same rows: {baseline:6.2f} s  = {args.rows / baseline:,.0f} rows/s"
+        )
+        print(f"ratio upload / bare COPY:             {total / baseline:6.2f}")
+        print("baseline by table, s: " + ", ".join(parts))
+    finally:
+        connections.close_all()
+        if not args.keep:
+            _admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
