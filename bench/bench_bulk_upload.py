@@ -196,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         data, name = _file(rows, args.format)
         exported = bulk_apply.available()
         print(
-            f"{args.rows:,} new contributors, {args.format.upper()} of {len(data) / 1e6:.1f} MB; register rules "
+            f"{args.rows:,} new contributors, {args.format.upper()} of {len(data) / 1e6:.1f} MB; "
+            "register rules "
             + (
                 "exported by simis.registry.public"
                 if exported
@@ -275,18 +276,19 @@ def main(argv: list[str] | None = None) -> int:
             cursor.execute(f"SELECT count(*) FROM {Person._meta.db_table}")
             assert cursor.fetchone()[0] == args.rows
 
-        print(f"receive (file checks, store, queue): {received - started:6.2f} s")
-        print(
-            f"validate + apply + commit:           {finished - received:6.2f} s  ({pending:,} late, pending review)"
-        )
-        print(
-            f"total:                               {total:6.2f} s  = {args.rows / total:,.0f} rows/s  (target {TARGET_SECONDS:.0f} s)"
-        )
-        print(f"report ({args.format}), written after:       {report_seconds:6.2f} s")
-        print(
-            f"baseline, bare COPY of the same rows: {baseline:6.2f} s  = {args.rows / baseline:,.0f} rows/s"
-        )
-        print(f"ratio upload / bare COPY:             {total / baseline:6.2f}")
+        show = [
+            ("receive (file checks, store, queue)", f"{received - started:6.2f} s"),
+            ("validate + apply + commit", f"{finished - received:6.2f} s  ({pending:,} late, on review)"),
+            ("total", f"{total:6.2f} s = {args.rows / total:,.0f} rows/s (target {TARGET_SECONDS:.0f} s)"),
+            (f"report ({args.format}), written after", f"{report_seconds:6.2f} s"),
+            (
+                "baseline, bare COPY of the same rows",
+                f"{baseline:6.2f} s = {args.rows / baseline:,.0f} rows/s",
+            ),
+            ("ratio upload / bare COPY", f"{total / baseline:6.2f}"),
+        ]
+        for label, value in show:
+            print(f"{label + ':':38} {value}")
         print("baseline by table, s: " + ", ".join(parts))
     finally:
         connections.close_all()
