@@ -405,6 +405,19 @@ class _Period:
 
 
 @dataclass(slots=True)
+class _Who:
+    saudi: bool
+    nationality: str
+    alpha2: str
+    gcc: bool  # a national of another GCC state
+    group: data.NameGroup
+    female: bool
+    age: float
+    birth: int  # ordinal
+    wage_factor: float
+
+
+@dataclass(slots=True)
 class _WageRow:
     effective: int  # ordinal
     basic: int
@@ -904,33 +917,78 @@ class _Generator:
         out: _Chunk,
         seen_gcc: set[tuple[str, str]],
     ) -> None:
-        identity_ids, engagement_ids, wage_ids = ids
+        """Person ``i``: who they are, their periods, what the rules derive, and their rows."""
         slot = self.slots[i]
-        current = self.ests[slot] if slot >= 0 else None
-        activity = current.activity if current is not None else self.activity_pick.pick(rng)
-        # Nationality, gender, age.
-        saudi = rng.random() < min(0.95, data.SAUDI_SHARE * activity.saudi_factor / self.saudi_norm)
-        if saudi:
-            nationality = SAUDI
-            group = self.groups["saudi"]
+        who = self._who(rng, slot)
+        periods = self._career(rng, who, slot)
+        if self._transfer(rng, periods, slot):
+            out.transfers += 1
+        # Civil service before the register (M/41) for a few older Saudis.
+        external = rng.randint(12, 180) if who.saudi and who.age >= 35 and rng.random() < 0.03 else 0
+        # The regime from every period, then the branches every period is covered for.
+        birth = self.day(who.birth)
+        spans = [
+            rules.Span(self.day(p.join), None if p.leave is None else self.day(p.leave)) for p in periods
+        ]
+        derivation = rules.regime_derive(
+            birth_date=birth, periods=spans, external_old_law_months=external, read=self.read
+        )
+        regime = derivation.regime
+        coverage, coverage_json = self._coverage(
+            rules.nationality_class(who.nationality, is_gcc=who.gcc),
+            who.alpha2 if who.gcc else None,
+            birth,
+            derivation.first_covered_on or spans[0].start,
+            regime,
+        )
+        self._requests(rng, periods, slot, regime)
+        self._identities(rng, who, pk, number, ids[0], out.identities, seen_gcc)
+        self._periods(rng, who, pk, periods, regime, coverage, coverage_json, ids, out)
+        first, father, grandfather, family = self._names(rng, who)
+        calendar = Calendar.HIJRI.value if who.saudi and rng.random() < 0.6 else Calendar.GREGORIAN.value
+        out.persons.append(
+            f"{pk}\t{number}\t{first[1]}\t{father[1]}\t{grandfather[1]}\t{family[1]}\t{first[0]}\t{father[0]}\t"
+            f"{grandfather[0]}\t{family[0]}\t{self.iso(who.birth)}\t{calendar}\t"
+            f"{Gender.FEMALE.value if who.female else Gender.MALE.value}\t{who.nationality}\t{external}\t"
+            f"{regime.value}\t{self._regime_json(derivation)}\t{self.iso(self.as_of_ord)}\t{NULL}\t"
+            f"{self.iso(periods[0].requested)}\t{self.now}\n"
+        )
+        out.regimes[regime.value] += 1
+        out.saudis += who.saudi
+        out.earliest = min(out.earliest, periods[0].join)
+
+    def _who(self, rng: random.Random, slot: int) -> _Who:
+        """Nationality (Saudi more often in the activities that employ more Saudis), gender and
+        birth date."""
+        activity = self.ests[slot].activity if slot >= 0 else self.activity_pick.pick(rng)
+        if rng.random() < min(0.95, data.SAUDI_SHARE * activity.saudi_factor / self.saudi_norm):
             female = rng.random() < data.SAUDI_FEMALE_SHARE
             age = 19 + 44 * rng.betavariate(2.0, 3.6)
+            nationality, group, wage_factor = SAUDI, self.groups["saudi"], 1.0
         else:
             nationality = self.non_saudi.pick(rng)
             info = self.nationalities[nationality]
-            group = self.groups[info.group]
             female = rng.random() < info.female
             age = 21 + 40 * rng.betavariate(2.6, 3.4)
-        birth = self.as_of_ord - int(age * _DAYS_PER_YEAR) - int(rng.random() * 365)
+            group, wage_factor = self.groups[info.group], info.wage_factor
         alpha2, is_gcc = self.ref.countries[nationality]
-        gcc = is_gcc and nationality != SAUDI
-        # Names.
+        birth = self.as_of_ord - int(age * _DAYS_PER_YEAR) - int(rng.random() * 365)
+        saudi = nationality == SAUDI
+        return _Who(saudi, nationality, alpha2, is_gcc and not saudi, group, female, age, birth, wage_factor)
+
+    def _names(self, rng: random.Random, who: _Who) -> tuple[data.Name, data.Name, data.Name, data.Name]:
+        """First, father's, grandfather's and family name; outside Arab naming the father's name
+        is often and the grandfather's usually left out."""
+        group = who.group
         male = group.male
-        first = (group.female if female else male)[int(rng.random() * len(group.female if female else male))]
-        family_list = (
-            group.family_female if (female and group.family_female and rng.random() < 0.6) else group.family
+        given = group.female if who.female else male
+        first = given[int(rng.random() * len(given))]
+        families = (
+            group.family_female
+            if (who.female and group.family_female and rng.random() < 0.6)
+            else group.family
         )
-        family = family_list[int(rng.random() * len(family_list))]
+        family = families[int(rng.random() * len(families))]
         father = male[int(rng.random() * len(male))]
         grandfather = male[int(rng.random() * len(male))]
         if not group.four_part:
@@ -938,12 +996,17 @@ class _Generator:
                 father = ("", "")
             if father[0] == "" or rng.random() >= 0.2:
                 grandfather = ("", "")
-        # Career.
+        return first, father, grandfather, family
+
+    def _career(self, rng: random.Random, who: _Who, slot: int) -> list[_Period]:
+        """The person's contribution periods, oldest first, none overlapping: a working life
+        from the first coverage to today (or to the last leave, for those no longer working),
+        cut into jobs at establishments registered by then; today's job at ``slot``."""
+        current = self.ests[slot] if slot >= 0 else None
         # Eighteen full years (18 × 365.25 days, rounded up): well over the minimum working age.
-        old_enough = birth + 6576
-        floor = max(self.floor_ord, old_enough)
-        if saudi:
-            start = birth + int((21 + rng.expovariate(1 / 2.5)) * _DAYS_PER_YEAR)
+        floor = max(self.floor_ord, who.birth + 6576)
+        if who.saudi:
+            start = who.birth + int((21 + rng.expovariate(1 / 2.5)) * _DAYS_PER_YEAR)
         else:
             start = self.as_of_ord - int(rng.expovariate(1 / 6.5) * _DAYS_PER_YEAR)
         start = max(start, floor + int(rng.random() * 200))
@@ -959,13 +1022,13 @@ class _Generator:
                 start = max(floor, end - 60 - int(rng.random() * 600))
         if current is not None and start > end - 1:
             start = end - 1
-        years = (end - start) / _DAYS_PER_YEAR
-        past = min(3, _poisson(rng, years / 20))
-        cuts = (
-            sorted(start + 30 + int(rng.random() * (end - start - 59)) for _k in range(past))
-            if end - start > 120
-            else []
-        )
+        past = min(3, _poisson(rng, (end - start) / _DAYS_PER_YEAR / 20))
+        # Job changes at least a month apart, so every period ends before the next begins.
+        cuts: list[int] = []
+        if end - start > 120:
+            for cut in sorted(start + 30 + int(rng.random() * (end - start - 59)) for _k in range(past)):
+                if cut - (cuts[-1] if cuts else start) >= 30:
+                    cuts.append(cut)
         joins = [start, *cuts]
         periods: list[_Period] = []
         for k, join in enumerate(joins):
@@ -982,35 +1045,25 @@ class _Generator:
                 if join < registered:
                     # Today's employer was registered after this stretch began: the time before
                     # was spent elsewhere, so the history (and the regime) is kept.
-                    if registered - join > 90:
-                        earlier = self._past_employer(rng, join)
-                        if earlier >= 0:
-                            gap = int(min(rng.expovariate(1 / 30), (registered - join) / 3))
-                            periods.append(
-                                _Period(
-                                    earlier,
-                                    join,
-                                    registered - 1 - gap,
-                                    _LEAVE_BETWEEN_JOBS.pick(rng),
-                                    self._occupation(rng, self.ests[earlier].activity, saudi),
-                                )
-                            )
+                    earlier = self._past_employer(rng, join) if registered - join > 90 else -1
+                    if earlier >= 0:
+                        gap = int(min(rng.expovariate(1 / 30), (registered - join) / 3))
+                        occupation = self._occupation(rng, self.ests[earlier].activity, who.saudi)
+                        reason = _LEAVE_BETWEEN_JOBS.pick(rng)
+                        periods.append(_Period(earlier, join, registered - 1 - gap, reason, occupation))
                     join = min(registered + int(rng.random() * min(60, end - registered)), end)
             else:
                 est_index = self._past_employer(rng, join)
                 if est_index < 0:
                     continue
-            est = self.ests[est_index]
-            occupation = self._occupation(rng, est.activity, saudi)
-            if last:
-                reason = ""
-                if current is None:
-                    picker = _LEAVE_LAST_SAUDI if saudi else _LEAVE_LAST_OTHER
-                    reason = picker.pick(rng)
-                    if end - birth > 58 * _DAYS_PER_YEAR and rng.random() < 0.5:
-                        reason = LeaveReason.RETIREMENT.value
-            else:
+            occupation = self._occupation(rng, self.ests[est_index].activity, who.saudi)
+            reason = ""
+            if not last:
                 reason = _LEAVE_BETWEEN_JOBS.pick(rng)
+            elif current is None:
+                reason = (_LEAVE_LAST_SAUDI if who.saudi else _LEAVE_LAST_OTHER).pick(rng)
+                if end - who.birth > 58 * _DAYS_PER_YEAR and rng.random() < 0.5:
+                    reason = LeaveReason.RETIREMENT.value
             periods.append(_Period(est_index, join, leave, reason, occupation))
         if not periods:
             # No establishment old enough for this history: one period at the oldest one.
@@ -1019,55 +1072,40 @@ class _Generator:
             leave_day = None if current is not None else max(join, end)
             if current is not None:
                 est_index, join = slot, max(current.registered, floor)
-            periods.append(
-                _Period(
-                    est_index,
-                    join,
-                    leave_day,
-                    "" if leave_day is None else LeaveReason.END_OF_CONTRACT.value,
-                    self._occupation(rng, self.ests[est_index].activity, saudi),
-                )
-            )
-        # A transfer from a sibling establishment of the same main into today's period.
-        last_period = periods[-1]
-        members = self._group_members.get(current.group, []) if current is not None else []
-        if len(members) > 1 and rng.random() < 0.05 and end - last_period.join > 180:
-            siblings = [m for m in members if m != slot and self.ests[m].registered <= last_period.join]
-            if siblings:
-                sibling = siblings[rng.randrange(len(siblings))]
-                moved = last_period.join + 60 + rng.randrange(end - last_period.join - 120)
-                before = _Period(
-                    sibling, last_period.join, moved - 1, LeaveReason.TRANSFER.value, last_period.occupation
-                )
-                last_period.join = moved
-                last_period.transfer_from = len(periods) - 1
-                periods.insert(len(periods) - 1, before)
-                out.transfers += 1
-        # Civil service before the register (M/41) for a few older Saudis.
-        external = 0
-        if saudi and age >= 35 and rng.random() < 0.03:
-            external = rng.randint(12, 180)
-        # The regime from every period, then the branches every period is covered for.
-        birth_date = self.day(birth)
-        spans = [
-            rules.Span(self.day(p.join), None if p.leave is None else self.day(p.leave)) for p in periods
-        ]
-        derivation = rules.regime_derive(
-            birth_date=birth_date, periods=spans, external_old_law_months=external, read=self.read
-        )
-        regime = derivation.regime
-        first_covered = derivation.first_covered_on or self.day(periods[0].join)
-        nationality_class = rules.nationality_class(nationality, is_gcc=is_gcc)
-        coverage, coverage_json = self._coverage(
-            nationality_class, alpha2 if gcc else None, birth_date, first_covered, regime
-        )
-        # Requests: on time, except a few recent late registrations waiting for review.
+            reason = "" if leave_day is None else LeaveReason.END_OF_CONTRACT.value
+            occupation = self._occupation(rng, self.ests[est_index].activity, who.saudi)
+            periods.append(_Period(est_index, join, leave_day, reason, occupation))
+        return periods
+
+    def _transfer(self, rng: random.Random, periods: list[_Period], slot: int) -> bool:
+        """Now and then, today's period began as a transfer from another establishment of the
+        same main (``contributor_transfer``): the stretch before it becomes a period there that
+        ended the day before, for the reason *transfer*. True when one was made."""
+        if slot < 0:
+            return False
+        today = periods[-1]
+        members = self._group_members.get(self.ests[slot].group, [])
+        if len(members) < 2 or rng.random() >= 0.05 or self.as_of_ord - today.join <= 180:
+            return False
+        siblings = [m for m in members if m != slot and self.ests[m].registered <= today.join]
+        if not siblings:
+            return False
+        sibling = siblings[int(rng.random() * len(siblings))]
+        moved = today.join + 60 + int(rng.random() * (self.as_of_ord - today.join - 120))
+        before = _Period(sibling, today.join, moved - 1, LeaveReason.TRANSFER.value, today.occupation)
+        today.join = moved
+        today.transfer_from = len(periods) - 1
+        periods.insert(len(periods) - 1, before)
+        return True
+
+    def _requests(self, rng: random.Random, periods: list[_Period], slot: int, regime: Regime) -> None:
+        """Registration requests: on time (by the end of the month of joining), except a few
+        recent late ones still waiting for review (``rules.registration_timing``)."""
         for p in periods:
-            month_last = self.month_last(p.join)
-            p.requested = min(p.join + int(rng.random() * 21), month_last, self.as_of_ord)
+            p.requested = min(p.join + int(rng.random() * 21), self.month_last(p.join), self.as_of_ord)
         today = periods[-1]
         if (
-            current is not None
+            slot >= 0
             and slot != self.largest
             and today.transfer_from < 0
             and today.join > self.as_of_ord - 690
@@ -1083,45 +1121,58 @@ class _Generator:
                     regime=regime,
                     read=self.read,
                 )
-        # Identity documents.
+
+    def _identities(
+        self,
+        rng: random.Random,
+        who: _Who,
+        pk: int,
+        number: int,
+        ids: _IdPool,
+        lines: list[str],
+        seen_gcc: set[tuple[str, str]],
+    ) -> None:
+        """A national ID (Saudis), a GCC national ID (other GCC nationals) or an iqama (everyone
+        else, some with their passport too), all from the contributor number's eight digits."""
         seq = identity_sequence(number)
-        identity_lines = out.identities
-        if saudi:
-            identity_lines.append(
-                f"{identity_ids.take()}\t{pk}\t{IdentityKind.NATIONAL_ID.value}\t{SAUDI}\t"
-                f"{generate_national_id(seq, IdentityKind.NATIONAL_ID)}\t{self.now}\n"
-            )
-        elif gcc:
-            gcc_number = self._gcc_number(alpha2, birth_date, seq)
-            if (alpha2, gcc_number) in seen_gcc:
-                identity_lines.append(
-                    f"{identity_ids.take()}\t{pk}\t{IdentityKind.PASSPORT.value}\t{nationality}\tA{seq:08d}\t{self.now}\n"
-                )
-            else:
-                seen_gcc.add((alpha2, gcc_number))
-                identity_lines.append(
-                    f"{identity_ids.take()}\t{pk}\t{IdentityKind.GCC_NATIONAL_ID.value}\t{nationality}\t"
-                    f"{gcc_number}\t{self.now}\n"
-                )
+        if who.saudi:
+            kind, country, value = IdentityKind.NATIONAL_ID.value, SAUDI, generate_national_id(seq)
+        elif who.gcc:
+            value = self._gcc_number(who.alpha2, self.day(who.birth), seq)
+            kind, country = IdentityKind.GCC_NATIONAL_ID.value, who.nationality
+            if (who.alpha2, value) in seen_gcc:
+                kind, value = IdentityKind.PASSPORT.value, f"A{seq:08d}"
+            seen_gcc.add((who.alpha2, value))
         else:
-            identity_lines.append(
-                f"{identity_ids.take()}\t{pk}\t{IdentityKind.IQAMA.value}\t{SAUDI}\t"
-                f"{generate_national_id(seq, IdentityKind.IQAMA)}\t{self.now}\n"
+            kind, country = IdentityKind.IQAMA.value, SAUDI
+            value = generate_national_id(seq, IdentityKind.IQAMA)
+        lines.append(f"{ids.take()}\t{pk}\t{kind}\t{country}\t{value}\t{self.now}\n")
+        if not who.saudi and not who.gcc and rng.random() < 0.15:
+            letters = self.nationalities[who.nationality].passport_letters
+            letter = letters[(seq // 10_000_000) % len(letters)]
+            lines.append(
+                f"{ids.take()}\t{pk}\t{IdentityKind.PASSPORT.value}\t{who.nationality}\t{letter}{seq:08d}\t"
+                f"{self.now}\n"
             )
-            if rng.random() < 0.15:
-                letters = self.nationalities[nationality].passport_letters
-                letter = letters[(seq // 10_000_000) % len(letters)]
-                identity_lines.append(
-                    f"{identity_ids.take()}\t{pk}\t{IdentityKind.PASSPORT.value}\t{nationality}\t"
-                    f"{letter}{seq:08d}\t{self.now}\n"
-                )
-        # Wages, period by period.
-        info_factor = 1.0 if saudi else self.nationalities[nationality].wage_factor
-        median = data.SAUDI_BASIC_MEDIAN if saudi else data.NON_SAUDI_BASIC_MEDIAN * info_factor
-        sigma = data.SAUDI_WAGE_SIGMA if saudi else data.NON_SAUDI_WAGE_SIGMA
+
+    def _periods(
+        self,
+        rng: random.Random,
+        who: _Who,
+        pk: int,
+        periods: list[_Period],
+        regime: Regime,
+        coverage: rules.Coverage,
+        coverage_json: str,
+        ids: tuple[_IdPool, _IdPool, _IdPool],
+        out: _Chunk,
+    ) -> None:
+        """Each period's row and its wages' rows, contributory wages derived by the rules."""
+        _identity_ids, engagement_ids, wage_ids = ids
+        birth = self.day(who.birth)
+        median = data.SAUDI_BASIC_MEDIAN if who.saudi else data.NON_SAUDI_BASIC_MEDIAN * who.wage_factor
+        sigma = data.SAUDI_WAGE_SIGMA if who.saudi else data.NON_SAUDI_WAGE_SIGMA
         level = median * math.exp(rng.gauss(0.0, sigma))
-        engagement_lines = out.engagements
-        wage_lines = out.wages
         period_ids: list[int] = []
         # Per period: its final occupation and its last wage (id, row, amount, raw inputs, versions).
         finals: list[tuple[str, int, _WageRow, str, str, str]] = []
@@ -1132,7 +1183,7 @@ class _Generator:
             if p.transfer_from >= 0:
                 # contributor_transfer: the new period keeps the old one's occupation.
                 p.occupation = finals[p.transfer_from][0]
-            rows = self._wage_rows(rng, p, level, saudi, regime, est.activity)
+            rows = self._wage_rows(rng, p, level, who.saudi, regime, est.activity)
             occupation = p.occupation
             prior: tuple[_WageRow, str] | None = None
             wage_id = 0
@@ -1152,47 +1203,35 @@ class _Generator:
                     )
                 else:
                     amount, raw, text, versions = self._contributory(
-                        row, regime, coverage.annuities, birth_date, prior
+                        row, regime, coverage.annuities, birth, prior
                     )
                 if row.occupation:
                     occupation = row.occupation
                 last_row = row
-                wage_lines.append(
-                    f"{wage_id}\t{engagement_id}\t{est.pk}\t{self.iso(row.effective)}\t{row.basic}\t{row.housing}\t"
-                    f"{row.other}\t{_flag(row.in_kind)}\t{row.occupation or NULL}\t{amount}\t{text}\t"
-                    f"{versions}\t{NULL}\t{self.now}\n"
+                out.wages.append(
+                    f"{wage_id}\t{engagement_id}\t{est.pk}\t{self.iso(row.effective)}\t{row.basic}\t"
+                    f"{row.housing}\t{row.other}\t{_flag(row.in_kind)}\t{row.occupation or NULL}\t{amount}\t"
+                    f"{text}\t{versions}\t{NULL}\t{self.now}\n"
                 )
                 prior = (row, amount)
             finals.append((occupation, wage_id, last_row, amount, raw, versions))
             status = EngagementStatus.ACTIVE.value if p.leave is None else EngagementStatus.TERMINATED.value
-            review, disputed_from, disputed_until = "", "\\N", "\\N"
+            review, disputed_from, disputed_until = "", NULL, NULL
             if p.pending is not None:
                 status = EngagementStatus.PENDING_REVIEW.value
                 review = ReviewReason.LATE_REGISTRATION.value
                 disputed_from = (p.pending.disputed_from or self.day(p.join)).isoformat()
                 disputed_until = (p.pending.disputed_until or self.day(p.requested)).isoformat()
             out.statuses[status] += 1
-            engagement_lines.append(
+            out.engagements.append(
                 f"{engagement_id}\t{pk}\t{est.pk}\t{self.iso(p.join)}\t"
                 f"{NULL if p.leave is None else self.iso(p.leave)}\t{p.reason}\t{occupation}\t{status}\t"
                 f"{review}\t{disputed_from}\t{disputed_until}\t{self.iso(p.requested)}\t"
                 f"{_flag(coverage.annuities)}\t{_flag(coverage.occupational_hazards)}\t"
                 f"{_flag(coverage.unemployment)}\t{_flag(coverage.gcc_extension)}\t{coverage.gcc_country}\t"
-                f"{coverage_json}\t"
-                f"{NULL if p.transfer_from < 0 else period_ids[p.transfer_from]}\t{self.now}\n"
+                f"{coverage_json}\t{NULL if p.transfer_from < 0 else period_ids[p.transfer_from]}\t"
+                f"{self.now}\n"
             )
-        calendar = Calendar.HIJRI.value if saudi and rng.random() < 0.6 else Calendar.GREGORIAN.value
-        out.persons.append(
-            f"{pk}\t{number}\t{first[1]}\t{father[1]}\t{grandfather[1]}\t{family[1]}\t{first[0]}\t{father[0]}\t"
-            f"{grandfather[0]}\t{family[0]}\t{self.iso(birth)}\t{calendar}\t"
-            f"{Gender.FEMALE.value if female else Gender.MALE.value}\t{nationality}\t{external}\t"
-            f"{regime.value}\t"
-            f"{self._regime_json(derivation)}\t{self.iso(self.as_of_ord)}\t{NULL}\t"
-            f"{self.iso(periods[0].requested)}\t{self.now}\n"
-        )
-        out.regimes[regime.value] += 1
-        out.saudis += saudi
-        out.earliest = min(out.earliest, periods[0].join)
 
     def _regime_json(self, derivation: rules.RegimeDerivation) -> str:
         """The derivation's record; those without months before the new law (new entrants) are
