@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from queue import Queue
@@ -48,7 +48,7 @@ from django.utils import timezone
 
 from simis.core.dates import Calendar
 from simis.core.errors import DateError, IdentifierError, SimisError
-from simis.core.identifiers import IdentityKind
+from simis.core.identifiers import IdentityKind, normalise_identifier
 from simis.core.parameter_table import ParameterReader, ParameterReading, Regime
 from simis.core.selectors import parameter_reader
 from simis.identity.public import IdentityError, OrganisationKind, user_scope
@@ -63,8 +63,10 @@ from simis.registry.public import (
     ReviewReason,
     Wage,
 )
+from simis.uploads.choices import UploadKind
 from simis.uploads.outcomes import AppliedRow, ApplyContext, ApplyResult
-from simis.uploads.rows import NewContributorInput, RowInput, RowProblem
+from simis.uploads.parsing import Table
+from simis.uploads.rows import NewContributorInput, Repeats, RowInput, RowProblem, row_read
 
 # The register's pure registration rules this path needs from ``simis.registry.public``.
 RULE_NAMES = (
@@ -272,13 +274,13 @@ def _derive(registration: Registration, *, today: date, read: ParameterReader, r
     registration.coverage = coverage
 
 
-def identities_registered(documents: Sequence[Any]) -> dict[tuple[str, str, str], int]:
-    """``{(kind, country, number): contributor number}`` of the documents already registered,
-    asked in one query over an array of the numbers."""
-    if not documents:
+def identities_registered(numbers: Iterable[str]) -> dict[tuple[str, str, str], int]:
+    """``{(kind, country, number): contributor number}`` of the documents registered under any
+    of ``numbers``, asked in one query over an array of the numbers."""
+    numbers = sorted({number for number in numbers if number})
+    if not numbers:
         return {}
     identity_model: Any = Person._meta.get_field("identities").related_model
-    numbers = sorted({doc.number for doc in documents})
     sql = (
         f"SELECT i.kind, i.country_id, i.number, p.contributor_number "  # noqa: S608 (table names from the models)
         f"FROM {identity_model._meta.db_table} i JOIN {Person._meta.db_table} p ON p.id = i.person_id "
@@ -559,44 +561,90 @@ def _establishment_refusal(context: ApplyContext) -> SimisError | None:
     return None
 
 
+def streams(kind: str) -> bool:
+    """Whether an upload of ``kind`` is read, checked and applied in one pass here."""
+    return kind == UploadKind.NEW_CONTRIBUTORS and available()
+
+
+def contributors_register_table(table: Table, context: ApplyContext) -> ApplyResult:
+    """Registers a whole file of new contributors in one pass: each row's cells are read
+    (``rows.row_read``), repeats within the file caught (``rows.Repeats``), the register's checks
+    made and the row prepared and sent — the cells, the checks and the writing of earlier rows all
+    overlapping. The refused rows carry the same codes as when the cells are read first."""
+    layout = table.layout
+    positions = [
+        position for position, column in enumerate(table.columns) if column and column.key in _NUMBER_KEYS
+    ]
+
+    def items() -> Iterator[tuple[int, NewContributorInput | list[RowProblem]]]:
+        repeats = Repeats()
+        for number, cells in table.rows:
+            built, problems = row_read(layout, number, table.values(cells), table.extra_cells(cells))
+            if problems or not isinstance(built, NewContributorInput):
+                yield number, problems
+                continue
+            repeated = repeats.check(built)
+            yield number, ([repeated] if repeated is not None else built)
+
+    numbers = (
+        normalise_identifier(cells[position])
+        for _number, cells in table.rows
+        for position in positions
+        if position < len(cells)
+    )
+    return _register(items(), len(table.rows), numbers, context)
+
+
 def contributors_register_bulk(inputs: Sequence[RowInput], context: ApplyContext) -> ApplyResult:
-    """Registers every valid row's contributor (see the module docstring). All or nothing:
-    nothing is kept when any row is refused (the rows sent before the refusal are rolled back
-    by the caller). Otherwise the refused rows are left out.
+    """Registers the contributors of rows already read (``appliers.applier_for``)."""
+    typed = [item for item in inputs if isinstance(item, NewContributorInput)]
+    numbers = (doc.number for item in typed for doc in item.identities)
+    return _register(((item.row, item) for item in typed), len(typed), numbers, context)
+
+
+_NUMBER_KEYS = ("identity_number", "passport_number")
+
+
+def _register(
+    items: Iterator[tuple[int, NewContributorInput | list[RowProblem]]] | Iterable[tuple[int, Any]],
+    total: int,
+    numbers: Iterable[str],
+    context: ApplyContext,
+) -> ApplyResult:
+    """The bulk path (see the module docstring). All or nothing: nothing is kept when any row is
+    refused (rows sent before the refusal are rolled back by the caller). Otherwise the refused
+    rows are left out.
 
     Rows are checked and prepared here while a ``Sender`` thread copies the previous chunk into
     the register, so Python's work and PostgreSQL's overlap."""
     result = ApplyResult()
-    typed = [item for item in inputs if isinstance(item, NewContributorInput)]
-    total = len(typed)
     refusal = _establishment_refusal(context)
-    if refusal is not None:
-        for item in typed:
-            result.refuse(item.row, RowProblem("", refusal))
-        return result
     references = References()
     rules = registration_rules()
     read = _remembered(parameter_reader())
-    checked: list[Registration] = []
-    for item in typed:
-        try:
-            checked.append(_first_checks(item, references, rules))
-        except SimisError as error:
-            result.refuse(item.row, RowProblem("", error))
-    registered = identities_registered([doc for reg in checked for doc in reg.documents])
-    writing = not context.check_only and bool(checked)
+    registered = identities_registered(numbers) if refusal is None else {}
+    writing = refusal is None and not context.check_only and total > 0
     # Ids drawn up front for every row that may pass; a refused row's ids are simply unused.
-    person_ids = _ids(Person, len(checked)) if writing else []
-    engagement_ids = _ids(Engagement, len(checked)) if writing else []
-    wage_ids = _ids(Wage, len(checked)) if writing else []
+    person_ids = _ids(Person, total) if writing else []
+    engagement_ids = _ids(Engagement, total) if writing else []
+    wage_ids = _ids(Wage, total) if writing else []
     rows = Rows(context)
     sender = Sender(connection) if writing else None
     ready: list[Registration] = []
     chunk: list[Registration] = []
-    half = max(total // 2, 1)
     try:
-        for position, reg in enumerate(checked):
+        for position, (number, item) in enumerate(items):
+            if position % 1000 == 0:
+                # Checked rows count for half the work, rows stored for the other half.
+                context.progress(position // 2 + (sender.sent // 2 if sender else 0))
+            if isinstance(item, list):
+                for problem in item:
+                    result.refuse(number, problem)
+                continue
             try:
+                if refusal is not None:
+                    raise refusal
+                reg = _first_checks(item, references, rules)
                 for doc in reg.documents:
                     holder = registered.get((IdentityKind(doc.kind).value, doc.country, doc.number))
                     if holder is not None:
@@ -605,7 +653,7 @@ def contributors_register_bulk(inputs: Sequence[RowInput], context: ApplyContext
                         )
                 _derive(reg, today=context.requested_on, read=read, rules=rules)
             except SimisError as error:
-                result.refuse(reg.item.row, RowProblem("", error))
+                result.refuse(number, RowProblem("", error))
                 continue
             ready.append(reg)
             # All or nothing: once a row is refused nothing will be kept, so nothing more is sent.
@@ -615,9 +663,6 @@ def contributors_register_bulk(inputs: Sequence[RowInput], context: ApplyContext
                 if len(chunk) >= Sender.CHUNK:
                     sender.send(chunk)
                     chunk = []
-            if position % 1000 == 0:
-                # Checked rows count for half the work, rows stored for the other half.
-                context.progress(min(position // 2 + (sender.sent // 2 if sender else 0), half * 2))
     finally:
         if sender is not None:
             sender.send(chunk)

@@ -483,13 +483,16 @@ def row_read(
 # --- Rows against each other ------------------------------------------------------------------------------
 
 
-def duplicates_find(inputs: Sequence[RowInput]) -> dict[int, RowProblem]:
-    """Rows that repeat an earlier row of the same file, by row number: the same identity
-    document for a new contributor or a termination (UPL-205), the same contributor and month
-    for a wage change (UPL-206). The first occurrence stands; the register judges it."""
-    first: dict[tuple[Any, ...], int] = {}
-    found: dict[int, RowProblem] = {}
-    for item in inputs:
+class Repeats:
+    """Rows that repeat an earlier row of the same file: the same identity document for a new
+    contributor or a termination (UPL-205), the same contributor and month for a wage change
+    (UPL-206). The first occurrence stands; the register judges it. ``check`` each row in file
+    order."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[Any, ...], int] = {}
+
+    def check(self, item: RowInput) -> RowProblem | None:
         keys: list[tuple[Any, ...]] = []
         if isinstance(item, NewContributorInput):
             keys = [(doc.kind, doc.number) for doc in item.identities]
@@ -498,14 +501,25 @@ def duplicates_find(inputs: Sequence[RowInput]) -> dict[int, RowProblem]:
         elif isinstance(item, WageChangeInput):
             keys = [(item.identity.kind, item.identity.number, item.month)]
         for key in keys:
-            if key in first:
+            if key in self.first:
                 number = key[1]
                 error = (
-                    SimisError(UploadError.DUPLICATE_WAGE_IN_FILE, row=first[key], number=number)
+                    SimisError(UploadError.DUPLICATE_WAGE_IN_FILE, row=self.first[key], number=number)
                     if isinstance(item, WageChangeInput)
-                    else SimisError(UploadError.DUPLICATE_PERSON_IN_FILE, row=first[key], number=number)
+                    else SimisError(UploadError.DUPLICATE_PERSON_IN_FILE, row=self.first[key], number=number)
                 )
-                found[item.row] = RowProblem("identity_number", error)
-                break
-            first[key] = item.row
+                return RowProblem("identity_number", error)
+        for key in keys:
+            self.first[key] = item.row
+        return None
+
+
+def duplicates_find(inputs: Sequence[RowInput]) -> dict[int, RowProblem]:
+    """The repeated rows among ``inputs`` (see ``Repeats``), by row number."""
+    repeats = Repeats()
+    found: dict[int, RowProblem] = {}
+    for item in inputs:
+        problem = repeats.check(item)
+        if problem is not None:
+            found[item.row] = problem
     return found

@@ -41,6 +41,7 @@ from simis.audit.public import audit_record
 from simis.core.errors import SimisError
 from simis.identity.public import Audience
 from simis.registry.public import Establishment
+from simis.uploads import bulk_apply
 from simis.uploads.actions import UploadAction
 from simis.uploads.appliers import applier_for
 from simis.uploads.bulk_apply import acts_for
@@ -55,7 +56,7 @@ from simis.uploads.choices import (
 from simis.uploads.errors import UploadError
 from simis.uploads.layouts import Layout
 from simis.uploads.models import Upload, UploadAppliedChunk, UploadRow
-from simis.uploads.outcomes import AppliedRow, ApplyContext
+from simis.uploads.outcomes import AppliedRow, ApplyContext, ApplyResult
 from simis.uploads.parsing import Limits, Table, table_read
 from simis.uploads.progress import ProgressWriter
 from simis.uploads.rows import RowInput, RowProblem, duplicates_find, row_read
@@ -509,18 +510,38 @@ def _process(upload: Upload, progress: ProgressWriter) -> None:
         _reject(upload, None, {}, error)
         return
     layout = table.layout
-    inputs, problems = _rows_read(table, progress)
-    _status_set(upload, UploadStatus.VALIDATED, rows_valid=len(inputs), rows_refused=len(problems))
     total = upload.row_count
     all_or_nothing = upload.mode == UploadMode.ALL_OR_NOTHING
-    if not inputs:
-        nothing = (
-            SimisError(UploadError.ROWS_REFUSED, invalid=len(problems), total=total)
-            if all_or_nothing
-            else SimisError(UploadError.NOTHING_VALID, total=total)
-        )
-        _reject(upload, layout, problems, nothing)
-        return
+    run: Callable[[ApplyContext], ApplyResult]
+    if bulk_apply.streams(upload.kind):
+        # New contributors in bulk: each row's cells are read, checked against the register and
+        # sent in one pass, while the previous chunk is being stored (``bulk_apply``).
+        problems: dict[int, list[RowProblem]] = {}
+        _status_set(upload, UploadStatus.VALIDATED)
+        check_only = False
+
+        def run(context: ApplyContext) -> ApplyResult:
+            return bulk_apply.contributors_register_table(table, context)
+
+    else:
+        inputs, problems = _rows_read(table, progress)
+        _status_set(upload, UploadStatus.VALIDATED, rows_valid=len(inputs), rows_refused=len(problems))
+        if not inputs:
+            nothing = (
+                SimisError(UploadError.ROWS_REFUSED, invalid=len(problems), total=total)
+                if all_or_nothing
+                else SimisError(UploadError.NOTHING_VALID, total=total)
+            )
+            _reject(upload, layout, problems, nothing)
+            return
+        # All or nothing with rows refused already: the others are still checked against the
+        # register for a full report, and nothing is kept.
+        check_only = all_or_nothing and bool(problems)
+        applier = applier_for(upload.kind)
+
+        def run(context: ApplyContext) -> ApplyResult:
+            return applier(inputs, context)
+
     _status_set(upload, UploadStatus.APPLYING)
     already = len(problems)
     progress.report(ProgressPhase.APPLYING, already, force=True)
@@ -530,13 +551,11 @@ def _process(upload: Upload, progress: ProgressWriter) -> None:
         requested_on=upload.requested_on,
         mode=UploadMode(upload.mode),
         progress=lambda done: progress.report(ProgressPhase.APPLYING, already + done),
-        # All or nothing with rows refused already: the others are still checked against the
-        # register for a full report, and nothing is kept.
-        check_only=all_or_nothing and bool(problems),
+        check_only=check_only,
     )
     try:
         with transaction.atomic():
-            result = applier_for(upload.kind)(inputs, context)
+            result = run(context)
             merged = {**problems, **result.problems}
             if merged and context.all_or_nothing:
                 raise NothingApplied(

@@ -141,11 +141,12 @@ def test_two_uploads_racing_past_the_check_still_apply_once(nour: Any, bulk: Non
     assert upload_process(upload_id=first.pk).status == UploadStatus.APPLIED
     # Had both applies run at once, the second would have found nothing registered yet: its
     # rows would pass, and only the unique constraint on applied uploads would stop it.
-    from simis.uploads import services
     from simis.uploads.outcomes import AppliedRow, ApplyResult
 
     monkeypatch.setattr(
-        services, "applier_for", lambda kind: lambda inputs, context: ApplyResult([AppliedRow(3, 1, 1, 1)])
+        bulk_apply,
+        "contributors_register_table",
+        lambda table, context: ApplyResult([AppliedRow(3, 1, 1, 1)]),
     )
     lost = upload_process(upload_id=second.pk)
     assert (lost.status, lost.outcome_code, lost.outcome_params["upload"]) == (
