@@ -1,6 +1,6 @@
 """How fast is the worker list of a large establishment? Prints timings; not a test.
 
-    python -m simis.registry.benchmarks.establishment_workers [--workers 50000] [--others 150000]
+    python bench/bench_worker_list_selector.py [--workers 50000] [--others 150000]
 
 Builds a scratch database ``registry_bench`` on the server the settings point at (the embedded
 PostgreSQL by default), migrates it, writes one establishment with ``--workers`` contribution

@@ -36,6 +36,7 @@ def main() -> int:
     _manage("parameters_load")
     _manage("collectstatic", "--no-input", "-v", "0")
     _manage("demo_load")
+    _manage("demo_registry_load")
     _manage("partner_demo")
     children = [
         subprocess.Popen(
