@@ -32,7 +32,6 @@ class UploadForm(forms.Form):
         label=_("How to apply it"),
         choices=UploadMode.choices,
         initial=UploadMode.ALL_OR_NOTHING,
-        widget=forms.RadioSelect,
         help_text=_(
             "All or nothing: if any row is refused, nothing is applied and you get the full list to correct. "
             "Valid rows: the valid rows are applied and the refused ones are listed in the report."

@@ -61,7 +61,20 @@ def _visible_or_404(request: HttpRequest, pk: int) -> Upload:
 
 
 def _templates() -> list[dict[str, Any]]:
-    return [{"kind": kind, "label": kind.label, "layout": current_layout(kind)} for kind in UploadKind]
+    found = []
+    for kind in UploadKind:
+        layout = current_layout(kind)
+        found.append(
+            {
+                "kind": kind,
+                "label": kind.label,
+                "layout": layout,
+                "stem": f"simis-{layout.property_value}",
+                "xlsx_name": layout.file_name("xlsx"),
+                "csv_name": layout.file_name("csv"),
+            }
+        )
+    return found
 
 
 @uploaders_only
