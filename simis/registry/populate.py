@@ -24,6 +24,10 @@ every row. When a load is larger than what the tables already hold, the plain (n
 non-constraint) indexes, the name-search trigram index among them, are dropped and built again
 inside the same transaction, which is much cheaper than maintaining them row by row.
 
+Histories go back as far as the loaded parameters can derive a contributory wage: to
+1/1/1422H (26 March 2001, when the old law and its wage parameters took effect) with the
+shipped files, earlier as soon as earlier values are loaded (``_histories_from`` finds the day).
+
 Deterministic: the same seed, sizes and as-of date give the same people, establishments,
 histories and wages. Database keys (ids, establishment and contributor numbers) come from the
 sequences, so later registrations never collide; identity numbers are derived from the
@@ -660,15 +664,13 @@ class _Generator:
             n_branch = min(n_branch, total - 1)
         n_main = total - n_branch
         region_pick = _Weighted([(r, w) for r, w in data.REGION_WEIGHTS.items() if r in self.ref.regions])
-        cities: dict[str, _Weighted] = {}
-        for office, city_ar, _city_en, weight in data.CITIES:
-            region = self.ref.offices.get(office)
-            if region is not None:
-                cities.setdefault(region, _Weighted([]))
-                held = cities[region]
-                held.items.append((office, city_ar, _city_en))
-                held.cum.append((held.cum[-1] if held.cum else 0.0) + weight)
-                held.total = held.cum[-1]
+        by_region: dict[str, list[tuple[tuple[str, str, str], float]]] = {}
+        for office, city_ar, city_en, weight in data.CITIES:
+            if office in self.ref.offices:
+                by_region.setdefault(self.ref.offices[office], []).append(
+                    ((office, city_ar, city_en), weight)
+                )
+        cities = {region: _Weighted(pairs) for region, pairs in by_region.items()}
         region_names = dict(Region.objects.values_list("code", "name_ar"))
         any_office = {region: office for office, region in sorted(self.ref.offices.items())}
 
