@@ -58,6 +58,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db import models as db_models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from simis.audit.public import audit_record
 from simis.core.contribution_rates import NationalityClass
@@ -1466,7 +1467,7 @@ def _copy(table: str, blob: bytes, rows: int, figures: TableFigures) -> None:
     model = _MODELS[table]
     statement = f"COPY {model._meta.db_table} ({_COLUMNS[table]}) FROM STDIN"
     view = memoryview(blob)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(statement) as copy:
             for offset in range(0, len(view), _WRITE_BYTES):
@@ -1512,25 +1513,33 @@ def _clash_detail(error: DatabaseError) -> str:
     return f"{constraint}: {detail}" if constraint else detail
 
 
+_COUNTED_CONTRIBUTORS = pgettext_lazy("counted in a size", "contributors")
+_COUNTED_ESTABLISHMENTS = pgettext_lazy("counted in a size", "establishments")
+_COUNTED_LARGEST = pgettext_lazy("counted in a size", "active workers of the largest establishment")
+
+
 def _check(spec: PopulationSpec) -> None:
     if not generated_data_allowed():
         raise SimisError(PopulateError.NOT_ALLOWED)
     if spec.contributors < 1:
         raise SimisError(
-            PopulateError.SIZE_TOO_SMALL, what="contributors", minimum=1, value=spec.contributors
+            PopulateError.SIZE_TOO_SMALL, what=_COUNTED_CONTRIBUTORS, minimum=1, value=spec.contributors
         )
     if spec.establishments < 1:
         raise SimisError(
-            PopulateError.SIZE_TOO_SMALL, what="establishments", minimum=1, value=spec.establishments
+            PopulateError.SIZE_TOO_SMALL, what=_COUNTED_ESTABLISHMENTS, minimum=1, value=spec.establishments
         )
     if spec.contributors > _MAX_CONTRIBUTORS:
         raise SimisError(
-            PopulateError.TOO_MANY, what="contributors", maximum=_MAX_CONTRIBUTORS, value=spec.contributors
+            PopulateError.TOO_MANY,
+            what=_COUNTED_CONTRIBUTORS,
+            maximum=_MAX_CONTRIBUTORS,
+            value=spec.contributors,
         )
     if spec.establishments > _MAX_ESTABLISHMENTS:
         raise SimisError(
             PopulateError.TOO_MANY,
-            what="establishments",
+            what=_COUNTED_ESTABLISHMENTS,
             maximum=_MAX_ESTABLISHMENTS,
             value=spec.establishments,
         )
@@ -1538,7 +1547,9 @@ def _check(spec: PopulationSpec) -> None:
         raise SimisError(PopulateError.BATCH_SIZE, minimum=100, maximum=1_000_000, value=spec.batch_size)
     if spec.largest is not None:
         if spec.largest < 1:
-            raise SimisError(PopulateError.SIZE_TOO_SMALL, what="largest", minimum=1, value=spec.largest)
+            raise SimisError(
+                PopulateError.SIZE_TOO_SMALL, what=_COUNTED_LARGEST, minimum=1, value=spec.largest
+            )
         active = spec.contributors - round(spec.contributors * _INACTIVE_SHARE)
         if spec.largest + sum(w.active for w in spec.workforces) > active:
             raise SimisError(PopulateError.LARGEST_TOO_BIG, largest=spec.largest, active=active)
@@ -1673,25 +1684,26 @@ def _load(
             for name, _definition in rebuild:
                 cursor.execute(f'DROP INDEX "{name}"')
         result.indexes_rebuilt = [name for name, _d in rebuild]
-    mains, branches = generator.establishment_lines()
-    for lines in (mains, branches):
-        _copy("establishment", "".join(lines).encode(), len(lines), result.tables["establishment"])
-    say(f"establishments: {len(mains) + len(branches):,} ({len(branches):,} branches)")
-    for chunk in _batches(generator, spec, scattered, contributor_numbers, sequences):
-        result.generate_seconds += chunk.seconds
-        for table in ("person", "identity", "engagement", "wage"):
-            blob, rows = chunk.blobs[table]
-            _copy(table, blob, rows, result.tables[table])
-        result.regimes.update(chunk.regimes)
-        result.statuses.update(chunk.statuses)
-        result.saudis += chunk.saudis
-        result.transfers += chunk.transfers
-        earliest = date.fromordinal(chunk.earliest)
-        result.earliest_join = min(result.earliest_join or earliest, earliest)
-        done = result.tables["person"].rows
-        elapsed = time.perf_counter()
-        say(f"contributors: {done:,} of {person_count:,} ({result.rows:,} rows)")
-        del elapsed
+    producer = _Producer(generator, spec, scattered, contributor_numbers, sequences)
+    try:
+        mains, branches = generator.establishment_lines()
+        for lines in (mains, branches):
+            _copy("establishment", "".join(lines).encode(), len(lines), result.tables["establishment"])
+        say(f"establishments: {len(mains) + len(branches):,} ({len(branches):,} branches)")
+        for chunk in producer:
+            result.generate_seconds += chunk.seconds
+            for table in ("person", "identity", "engagement", "wage"):
+                blob, rows = chunk.blobs[table]
+                _copy(table, blob, rows, result.tables[table])
+            result.regimes.update(chunk.regimes)
+            result.statuses.update(chunk.statuses)
+            result.saudis += chunk.saudis
+            result.transfers += chunk.transfers
+            earliest = date.fromordinal(chunk.earliest)
+            result.earliest_join = min(result.earliest_join or earliest, earliest)
+            say(f"contributors: {result.tables['person'].rows:,} of {person_count:,} ({result.rows:,} rows)")
+    finally:
+        producer.close()
     if rebuild:
         begun = time.perf_counter()
         with connection.cursor() as cursor:
@@ -1719,38 +1731,62 @@ def _load(
     )
 
 
-def _batches(
-    generator: _Generator,
-    spec: PopulationSpec,
-    person_ids: Sequence[int],
-    numbers: Sequence[int],
-    sequences: tuple[str, str, str],
-) -> Iterator[_Batch]:
-    """The people in batches. With more than one batch they are generated in a forked process,
-    one batch ahead: the server checks the constraints of one batch while the next is being
-    made, and the generator never waits for the interpreter lock the loader holds."""
-    total = spec.contributors
-    size = spec.batch_size
-    bounds = [(k, s, min(s + size, total)) for k, s in enumerate(range(0, total, size))]
-    block = max(1_000, size * 2)
-    if len(bounds) <= 1:
-        identities, engagements, wages = (_IdPool(s, block) for s in sequences)
-        for k, s, e in bounds:
-            yield _Batch.of(generator.chunk(k, s, e, person_ids, numbers, (identities, engagements, wages)))
-        return
-    context = multiprocessing.get_context("fork")
-    ready: Any = context.Queue(maxsize=2)
-    params = connection.get_connection_params()
-    child = context.Process(
-        target=_produce,
-        args=(generator, bounds, person_ids, numbers, sequences, block, params, ready),
-        name="populate-generator",
-        daemon=True,
-    )
-    child.start()
-    try:
+class _Producer:
+    """The people in batches. With more than one batch they are generated in a forked process
+    started at once, one batch ahead of the loader: the server checks the constraints of one
+    batch while the next is made, and the generator never waits for the interpreter lock the
+    loader holds. ``close`` stops the process whatever happened."""
+
+    def __init__(
+        self,
+        generator: _Generator,
+        spec: PopulationSpec,
+        person_ids: Sequence[int],
+        numbers: Sequence[int],
+        sequences: tuple[str, str, str],
+    ) -> None:
+        total, size = spec.contributors, spec.batch_size
+        self.bounds = [(k, s, min(s + size, total)) for k, s in enumerate(range(0, total, size))]
+        self.block = max(1_000, size * 2)
+        self.generator, self.person_ids, self.numbers, self.sequences = (
+            generator,
+            person_ids,
+            numbers,
+            sequences,
+        )
+        self.child: Any = None
+        self.ready: Any = None
+        if len(self.bounds) > 1:
+            context = multiprocessing.get_context("fork")
+            self.ready = context.Queue(maxsize=2)
+            self.child = context.Process(
+                target=_produce,
+                args=(
+                    generator,
+                    self.bounds,
+                    person_ids,
+                    numbers,
+                    sequences,
+                    self.block,
+                    connection.get_connection_params(),
+                    self.ready,
+                ),
+                name="populate-generator",
+                daemon=True,
+            )
+            self.child.start()
+
+    def __iter__(self) -> Iterator[_Batch]:
+        if self.child is None:
+            identities, engagements, wages = (_IdPool(s, self.block) for s in self.sequences)
+            for k, s, e in self.bounds:
+                chunk = self.generator.chunk(
+                    k, s, e, self.person_ids, self.numbers, (identities, engagements, wages)
+                )
+                yield _Batch.of(chunk)
+            return
         while True:
-            item = ready.get()
+            item = self.ready.get()
             if item is None:
                 return
             if isinstance(item, tuple):
@@ -1759,11 +1795,15 @@ def _batches(
                     raise SimisError(details[0], **details[1])
                 raise RuntimeError(f"the generator process failed: {details[0]}")
             yield item
-    finally:
-        if child.is_alive():
-            child.terminate()
-        child.join(timeout=5)
-        ready.close()
+
+    def close(self) -> None:
+        if self.child is None:
+            return
+        if self.child.is_alive():
+            self.child.terminate()
+        self.child.join(timeout=5)
+        self.ready.close()
+        self.child = None
 
 
 def _produce(

@@ -19,7 +19,7 @@ from django.db import connection
 from django.test import override_settings
 
 from simis.core.errors import SimisError
-from simis.core.identifiers import IdentityKind, validate_identifier
+from simis.core.identifiers import IdentityKind, generate_national_id, validate_identifier
 from simis.core.parameter_table import Regime
 from simis.core.selectors import parameter_reader
 from simis.registry import rules
@@ -382,6 +382,31 @@ def test_impossible_sizes_are_refused_with_a_code(parameters, changes: dict[str,
     assert refused.value.code == code
     assert refused.value.as_dict()["message_ar"] != refused.value.as_dict()["message_en"]
     assert not Person.objects.exists()
+
+
+def test_a_clash_with_a_registered_number_loads_nothing_and_says_so(parameters) -> None:
+    """The first generated contributor's identity numbers already belong to someone: the whole
+    load is refused with POP-006 and nothing of it stays."""
+    from simis.registry.tests.factories import person_make
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_value, is_called FROM {CONTRIBUTOR_NUMBER_SEQUENCE}")  # noqa: S608
+        last, called = cursor.fetchone()
+    first_generated = (last + 1 if called else last) + 1  # after the one person made here
+    seq = identity_sequence(first_generated)
+    holder = person_make(identity=generate_national_id(seq))
+    PersonIdentity.objects.create(
+        person=holder,
+        kind=IdentityKind.IQAMA,
+        country_id=SAUDI,
+        number=generate_national_id(seq, IdentityKind.IQAMA),
+    )
+    with pytest.raises(SimisError) as refused:
+        _load()
+    assert refused.value.code == "POP-006"
+    assert "registry_identity_unique" in refused.value.params["detail"]
+    assert list(Person.objects.all()) == [holder]
+    assert not Establishment.objects.exists()
 
 
 @override_settings(DEBUG=False, TESTING=False, DEMO=False)
