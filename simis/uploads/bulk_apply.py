@@ -81,6 +81,8 @@ RULE_NAMES = (
     "wage_amounts_check",
     "worker_age_check",
 )
+_GENDERS = frozenset(Gender.values)
+_CALENDARS = frozenset(Calendar.values)
 SAUDI = "SAU"
 SAUDI_ALPHA2 = "SA"
 
@@ -221,11 +223,11 @@ def _first_checks(item: NewContributorInput, references: References, rules: Any)
     names = item.names
     if not all(part.strip() for part in (names.first_ar, names.family_ar, names.first_en, names.family_en)):
         raise SimisError(RegistryError.PERSON_NAME_REQUIRED)
-    if item.gender not in Gender.values:
+    if item.gender not in _GENDERS:
         raise SimisError(RegistryError.UNKNOWN_GENDER, value=str(item.gender))
     if item.external_old_law_months < 0:
         raise SimisError(RegistryError.NEGATIVE_EXTERNAL_MONTHS)
-    if item.birth_date_calendar not in Calendar.values:
+    if item.birth_date_calendar not in _CALENDARS:
         raise SimisError(DateError.UNKNOWN_CALENDAR, value=str(item.birth_date_calendar))
     nationality = references.country(item.nationality)
     occupation = references.occupation(item.occupation)
@@ -383,6 +385,17 @@ class Records:
 
     def __init__(self) -> None:
         self._known: dict[Any, str] = {}
+        self._versions: dict[Any, list[int]] = {}
+
+    def version_ids(self, derivation: Any) -> list[int]:
+        """The parameter versions a contributory wage read, remembered likewise."""
+        try:
+            known = self._versions.get(derivation)
+        except TypeError:
+            return list(derivation.version_ids)
+        if known is None:
+            known = self._versions[derivation] = list(derivation.version_ids)
+        return known
 
     def json(self, derivation: Any) -> str:
         try:
@@ -470,7 +483,7 @@ class Rows:
             reg.occupation,
             derived.amount.amount,
             self.records.json(derived),
-            derived.version_ids,
+            self.records.version_ids(derived),
             now,
         )
 

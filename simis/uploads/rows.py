@@ -136,6 +136,7 @@ def _calendar(text: str) -> str:
 
 calendar_read = lru_cache(maxsize=65536)(_calendar)
 
+_ZERO = Money.zero()
 _AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
 _THOUSANDS = str.maketrans(
     {",": "", "٬": "", " ": "", "\u00a0": "", "\u066b": ".", "\u200f": "", "\u200e": ""}
@@ -298,7 +299,7 @@ class RowReader:
         return self._read(key, month_read)
 
     def amount(self, key: str) -> Money:
-        return self._read(key, amount_read) or Money.zero()
+        return self._read(key, amount_read) or _ZERO
 
     def choice(self, key: str, table: dict[str, str], shown: Sequence[str]) -> str:
         text = self.text(key)

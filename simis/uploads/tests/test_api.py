@@ -190,3 +190,12 @@ def test_status_lists_refused_rows_in_pages(client: Client, nour: Any, bulk: Non
     assert [row["row"] for row in page["refused_rows"]] == [8, 9]
     assert page["report_path"] == f"/api/v1/uploads/{upload.pk}/report"
     assert page["outcome"]["code"] == "UPL-110"
+
+
+def test_the_upload_services_are_in_the_openapi_document(client: Client) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/uploads/", "/api/v1/uploads/{upload_id}", "/api/v1/uploads/{upload_id}/report"} <= set(
+        document["paths"]
+    )
+    create = document["paths"]["/api/v1/uploads/"]["post"]
+    assert {"201", "409"} <= set(create["responses"])
