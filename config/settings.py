@@ -231,6 +231,12 @@ MFA_WEBAUTHN_USER_VERIFICATION = "required"
 SIMIS_API_SIGNING_KEY = env_str("SIMIS_API_SIGNING_KEY", "")  # empty default: see above
 SIMIS_API_SIGNING_CERTIFICATE = env_str("SIMIS_API_SIGNING_CERTIFICATE", "")
 
+# --- Bulk files (simis/uploads/README.md): refused whole beyond these, before parsing ---
+SIMIS_UPLOAD_MAX_BYTES = env_int("SIMIS_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+SIMIS_UPLOAD_MAX_ROWS = env_int("SIMIS_UPLOAD_MAX_ROWS", 200_000)
+SIMIS_UPLOAD_MAX_UNPACKED_BYTES = env_int("SIMIS_UPLOAD_MAX_UNPACKED_BYTES", 400 * 1024 * 1024)
+SIMIS_UPLOAD_MAX_RATIO = env_int("SIMIS_UPLOAD_MAX_RATIO", 200)  # XLSX: unpacked ÷ packed
+
 # --- Jobs ---
 PROCRASTINATE_ON_APP_READY = "simis.core.jobs.on_app_ready"
 

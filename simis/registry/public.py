@@ -16,7 +16,19 @@ from simis.registry.choices import (
 )
 from simis.registry.errors import LineError, RegistryError, RegistryLinesError
 from simis.registry.models import Engagement, Establishment, Person, Wage, WageBatch
-from simis.registry.rules import BatchSummary
+from simis.registry.rules import (
+    BatchSummary,
+    Document,
+    Span,
+    contributory_wage,
+    coverage_derive,
+    identity_documents_check,
+    nationality_class,
+    regime_derive,
+    registration_timing,
+    wage_amounts_check,
+    worker_age_check,
+)
 from simis.registry.selectors import (
     BlockedPeriod,
     PeriodView,
@@ -69,6 +81,7 @@ __all__ = [
     "BatchSummary",
     "BlockedPeriod",
     "ContributorRegistration",
+    "Document",
     "Engagement",
     "EngagementStatus",
     "Establishment",
@@ -85,6 +98,7 @@ __all__ = [
     "RegistryLinesError",
     "ReviewDecision",
     "ReviewReason",
+    "Span",
     "Wage",
     "WageBatch",
     "WageInput",
@@ -96,6 +110,8 @@ __all__ = [
     "contributor_register",
     "contributor_transfer",
     "contributor_user_link",
+    "contributory_wage",
+    "coverage_derive",
     "engagement_add",
     "engagement_is_billable",
     "engagement_months_blocked_for_billing",
@@ -118,11 +134,17 @@ __all__ = [
     "government_establishment_workers",
     "government_lookup_record",
     "government_person_lookup",
+    "identity_documents_check",
+    "nationality_class",
     "person_by_contributor_number",
     "person_by_identity",
     "person_own",
     "persons_visible",
+    "regime_derive",
+    "registration_timing",
+    "wage_amounts_check",
     "wage_batch_amend",
     "wage_batch_register",
     "wage_change",
+    "worker_age_check",
 ]
