@@ -119,6 +119,43 @@ def test_all_three_regimes_occur_and_histories_reach_the_old_law(parameters) -> 
     assert 0.1 < saudis / result.tables["person"].rows < 0.4
 
 
+# Old-law wage values before 1/1/1422H, as a later parameter file might declare them.
+EARLIER_WAGE_VALUES = "name: earlier_wages\nparameters:\n" + "".join(
+    f"  {key}:\n    unit: u\n    values:\n      - regimes: [old_law, transitional]\n"
+    f"        valid_from: 1973-02-05\n        valid_to: 2001-03-26\n        {value}\n        source: test\n"
+    for key, value in (
+        ("wage.ceiling", 'value: "45000"'),
+        ("wage.annuities_minimum", 'value: "1500"'),
+        ("wage.occupational_hazards_minimum", 'value: "400"'),
+        ("wage.in_kind_housing_months", 'value: "2"'),
+        ("wage.includes_housing_allowance", "data: true"),
+    )
+)
+
+
+def test_histories_reach_before_1422h_as_soon_as_the_parameters_do(reference_rows) -> None:
+    """With wage parameters declared before 1/1/1422H (the shipped files start there), the
+    generator's histories start earlier too, and those early wages read the early values."""
+    from simis.core.parameter_table import ParameterTable, parse_parameter_file, parse_parameter_text
+    from simis.registry.parameter_files import registry_parameter_files
+    from simis.registry.populate import _Generator, _IdPool, _Reference
+
+    documents = [parse_parameter_file(path) for path in registry_parameter_files()]
+    table = ParameterTable.from_documents([*documents, parse_parameter_text(EARLIER_WAGE_VALUES)])
+    spec = PopulationSpec(seed=2, establishments=60, contributors=1_500, as_of=AS_OF)
+    generator = _Generator(spec, _Reference.load(), table.reader(), AS_OF)
+    assert generator.histories_from == date(1975, 1, 1)
+    generator.plan_establishments([str(900_000_000 + k) for k in range(60)], list(range(1, 61)), [])
+    counter = iter(range(1, 10**7))
+    pools = tuple(
+        _IdPool("unused", 1_000, lambda _s, n: [next(counter) for _k in range(n)]) for _p in range(3)
+    )
+    chunk = generator.chunk(0, 0, 1_500, list(range(1_500)), list(range(100_000_001, 100_001_501)), pools)  # type: ignore[arg-type]
+    early = [line for line in chunk.engagements if line.split("\t")[3] < "2001-03-26"]
+    assert early
+    assert any('"valid_from":"1973-02-05"' in line for line in chunk.wages)
+
+
 # --- Derived fields equal the rules ------------------------------------------------------------
 
 
