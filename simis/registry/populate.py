@@ -254,6 +254,13 @@ def _json(record: dict[str, Any]) -> str:
 
 
 NULL = "\\N"
+# Codes written on every row, read once (an enum member's ``.value`` is a descriptor call).
+_ACTIVE = EngagementStatus.ACTIVE.value
+_TERMINATED = EngagementStatus.TERMINATED.value
+_HIJRI, _GREGORIAN = Calendar.HIJRI.value, Calendar.GREGORIAN.value
+_FEMALE, _MALE = Gender.FEMALE.value, Gender.MALE.value
+_NATIONAL_ID, _IQAMA = IdentityKind.NATIONAL_ID.value, IdentityKind.IQAMA.value
+_GCC_ID, _PASSPORT = IdentityKind.GCC_NATIONAL_ID.value, IdentityKind.PASSPORT.value
 
 
 def _flag(value: bool) -> str:
@@ -948,11 +955,11 @@ class _Generator:
         self._identities(rng, who, pk, number, ids[0], out.identities, seen_gcc)
         self._periods(rng, who, pk, periods, regime, coverage, coverage_json, ids, out)
         first, father, grandfather, family = self._names(rng, who)
-        calendar = Calendar.HIJRI.value if who.saudi and rng.random() < 0.6 else Calendar.GREGORIAN.value
+        calendar = _HIJRI if who.saudi and rng.random() < 0.6 else _GREGORIAN
         out.persons.append(
             f"{pk}\t{number}\t{first[1]}\t{father[1]}\t{grandfather[1]}\t{family[1]}\t{first[0]}\t{father[0]}\t"
             f"{grandfather[0]}\t{family[0]}\t{self.iso(who.birth)}\t{calendar}\t"
-            f"{Gender.FEMALE.value if who.female else Gender.MALE.value}\t{who.nationality}\t{external}\t"
+            f"{_FEMALE if who.female else _MALE}\t{who.nationality}\t{external}\t"
             f"{regime.value}\t{self._regime_json(derivation)}\t{self.iso(self.as_of_ord)}\t{NULL}\t"
             f"{self.iso(periods[0].requested)}\t{self.now}\n"
         )
@@ -1139,23 +1146,22 @@ class _Generator:
         else, some with their passport too), all from the contributor number's eight digits."""
         seq = identity_sequence(number)
         if who.saudi:
-            kind, country, value = IdentityKind.NATIONAL_ID.value, SAUDI, generate_national_id(seq)
+            kind, country, value = _NATIONAL_ID, SAUDI, generate_national_id(seq)
         elif who.gcc:
             value = self._gcc_number(who.alpha2, self.day(who.birth), seq)
-            kind, country = IdentityKind.GCC_NATIONAL_ID.value, who.nationality
+            kind, country = _GCC_ID, who.nationality
             if (who.alpha2, value) in seen_gcc:
-                kind, value = IdentityKind.PASSPORT.value, f"A{seq:08d}"
+                kind, value = _PASSPORT, f"A{seq:08d}"
             seen_gcc.add((who.alpha2, value))
         else:
-            kind, country = IdentityKind.IQAMA.value, SAUDI
+            kind, country = _IQAMA, SAUDI
             value = generate_national_id(seq, IdentityKind.IQAMA)
         lines.append(f"{ids.take()}\t{pk}\t{kind}\t{country}\t{value}\t{self.now}\n")
         if not who.saudi and not who.gcc and rng.random() < 0.15:
             letters = self.nationalities[who.nationality].passport_letters
             letter = letters[(seq // 10_000_000) % len(letters)]
             lines.append(
-                f"{ids.take()}\t{pk}\t{IdentityKind.PASSPORT.value}\t{who.nationality}\t{letter}{seq:08d}\t"
-                f"{self.now}\n"
+                f"{ids.take()}\t{pk}\t{_PASSPORT}\t{who.nationality}\t{letter}{seq:08d}\t{self.now}\n"
             )
 
     def _periods(
@@ -1218,7 +1224,7 @@ class _Generator:
                 )
                 prior = (row, amount)
             finals.append((occupation, wage_id, last_row, amount, raw, versions))
-            status = EngagementStatus.ACTIVE.value if p.leave is None else EngagementStatus.TERMINATED.value
+            status = _ACTIVE if p.leave is None else _TERMINATED
             review, disputed_from, disputed_until = "", NULL, NULL
             if p.pending is not None:
                 status = EngagementStatus.PENDING_REVIEW.value
