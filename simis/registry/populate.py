@@ -44,6 +44,7 @@ import itertools
 import json
 import math
 import multiprocessing
+import queue
 import random
 import time
 from collections import Counter
@@ -1792,7 +1793,14 @@ class _Producer:
                 yield _Batch.of(chunk)
             return
         while True:
-            item = self.ready.get()
+            try:
+                item = self.ready.get(timeout=1)
+            except queue.Empty:
+                if not self.child.is_alive():
+                    raise RuntimeError(
+                        f"the generator process ended unexpectedly (exit code {self.child.exitcode})"
+                    ) from None
+                continue
             if item is None:
                 return
             if isinstance(item, tuple):

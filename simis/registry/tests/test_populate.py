@@ -446,6 +446,17 @@ def test_a_clash_with_a_registered_number_loads_nothing_and_says_so(parameters) 
     assert not Establishment.objects.exists()
 
 
+def test_a_generator_process_that_dies_fails_the_load_and_loads_nothing(parameters, monkeypatch) -> None:
+    import os
+
+    from simis.registry import populate as module
+
+    monkeypatch.setattr(module, "_produce", lambda *args: os._exit(3))
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        _load()
+    assert not Person.objects.exists() and not Establishment.objects.exists()
+
+
 @override_settings(DEBUG=False, TESTING=False, DEMO=False)
 def test_generated_data_is_refused_outside_development_demonstration_and_tests(parameters) -> None:
     with pytest.raises(SimisError) as refused:
