@@ -1001,6 +1001,8 @@ class _Generator:
         )
         family = families[int(rng.random() * len(families))]
         father = male[int(rng.random() * len(male))]
+        if father == first:  # a son is seldom named after his father
+            father = male[int(rng.random() * len(male))]
         grandfather = male[int(rng.random() * len(male))]
         if not group.four_part:
             if rng.random() >= 0.6:
