@@ -39,8 +39,11 @@ from simis.registry.models import (
 from simis.registry.populate import PopulationResult, PopulationSpec, identity_sequence, populate
 
 AS_OF = date(2026, 3, 15)
-# Small, but with several batches, so the forked generator is exercised too.
-SMALL = PopulationSpec(seed=1, establishments=40, contributors=300, batch_size=120, as_of=AS_OF)
+# Small, but with several batches, so the forked generator is exercised too. Seed 18 gives, in
+# 300 people, transfers, late registrations under review, GCC national IDs, passports and wages
+# held by the age-50 cap; a change to the generator that moves them needs another seed (the
+# assertions below name the feature that went missing).
+SMALL = PopulationSpec(seed=18, establishments=40, contributors=300, batch_size=120, as_of=AS_OF)
 
 pytestmark = pytest.mark.django_db
 
