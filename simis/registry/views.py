@@ -686,6 +686,16 @@ def _money(value: Any) -> Money:
     return Money(value if value is not None else 0)
 
 
+def _wage_input(data: dict[str, Any]) -> WageInput:
+    """The wage fields every registration, period and wage form shares."""
+    return WageInput(
+        basic=_money(data["basic"]),
+        housing=_money(data["housing"]),
+        other=_money(data["other"]),
+        housing_in_kind=data["housing_in_kind"],
+    )
+
+
 @audiences(EMPLOYER_SIDE)
 def contributor_new(request: HttpRequest, number: str) -> HttpResponse:
     establishment = _establishment(request, number)
@@ -718,12 +728,7 @@ def contributor_new(request: HttpRequest, number: str) -> HttpResponse:
                 nationality=data["nationality"],
                 join_date=data["join_date"],
                 occupation=data["occupation"],
-                wage=WageInput(
-                    basic=_money(data["basic"]),
-                    housing=_money(data["housing"]),
-                    other=_money(data["other"]),
-                    housing_in_kind=data["housing_in_kind"],
-                ),
+                wage=_wage_input(data),
                 request=request,
             )
         except SimisError as error:
@@ -779,12 +784,7 @@ def period_new(request: HttpRequest, number: str) -> HttpResponse:
                 establishment=establishment,
                 join_date=data["join_date"],
                 occupation=data["occupation"],
-                wage=WageInput(
-                    basic=_money(data["basic"]),
-                    housing=_money(data["housing"]),
-                    other=_money(data["other"]),
-                    housing_in_kind=data["housing_in_kind"],
-                ),
+                wage=_wage_input(data),
                 leave_date=data["leave_date"],
                 leave_reason=data["leave_reason"] or None,
                 request=request,
@@ -988,12 +988,7 @@ def _lines_from(formset: Any, engagements: dict[int, Engagement]) -> list[WageLi
         lines.append(
             WageLine(
                 engagement=engagements[data["engagement"]],
-                wage=WageInput(
-                    basic=_money(data["basic"]),
-                    housing=_money(data["housing"]),
-                    other=_money(data["other"]),
-                    housing_in_kind=data["housing_in_kind"],
-                ),
+                wage=_wage_input(data),
                 occupation=data.get("occupation") or None,
             )
         )
