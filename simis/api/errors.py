@@ -143,6 +143,11 @@ class ApiError(ErrorCatalogue):
 
     # --- General ---
     BAD_REQUEST = ("API-400", _("The request could not be understood: %(detail)s"), 400)
+    BODY_TOO_LARGE = (
+        "API-413",
+        _("The request body is %(size)s bytes; a call may carry at most %(limit)s bytes."),
+        413,
+    )
     NOT_FOUND = ("API-404", _("There is no web service at this address."), 404)
     METHOD_NOT_ALLOWED = ("API-405", _("This web service does not accept the %(method)s method."), 405)
     VALIDATION_FAILED = (

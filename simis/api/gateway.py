@@ -323,6 +323,7 @@ def gate(view: Callable[..., HttpResponseBase], *, public: bool = False) -> Call
         with translation.override(language):
             received: ReceivedSignature | None = None
             try:
+                _body_size_check(request)
                 if public:
                     received = _signature_quietly(request)
                     response = view(request, *args, **kwargs)
@@ -354,6 +355,18 @@ def gate(view: Callable[..., HttpResponseBase], *, public: bool = False) -> Call
 
     gated.csrf_exempt = True  # type: ignore[attr-defined]  # signatures, not cookies, authenticate
     return gated
+
+
+def _body_size_check(request: HttpRequest) -> None:
+    """Refuse, coded and signed, a body larger than Django will read, before anything reads
+    it (Django's own refusal would be a bare HTML 400)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    try:
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        size = 0
+    if limit is not None and size > limit:
+        raise Refusal(SimisError(ApiError.BODY_TOO_LARGE, size=size, limit=limit))
 
 
 def _signature_quietly(request: HttpRequest) -> ReceivedSignature | None:

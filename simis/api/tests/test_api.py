@@ -14,7 +14,7 @@ from simis.api import signatures
 from simis.api.client import ResponseSignatureError, response_verify
 from simis.api.services import partner_certificate_revoke, partner_suspend
 from simis.api.tests.conftest import PartnerIdentity, SignedCaller, make_partner, public_url, response_headers
-from simis.audit.public import audit_entries_for
+from simis.audit.public import AuditEntry, audit_entries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -401,3 +401,17 @@ def test_the_docs_page_loads_nothing_from_a_cdn(client, settings):
     else:
         assert response.status_code == 200
         assert b"cdn" not in response.content.lower()
+
+
+def test_an_oversized_body_is_refused_coded_and_signed_before_it_is_read(
+    caller: SignedCaller, nour: PartnerIdentity, settings
+):
+    """Django would answer a body over DATA_UPLOAD_MAX_MEMORY_SIZE with a bare HTML 400."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = caller.call(nour, "POST", ECHO, {"message": "x" * 2000}, idempotency_key="big-echo")
+    assert response.status_code == 413
+    body = response.json()
+    assert body["code"] == "API-413"
+    assert "1024" in body["message_en"]
+    assert "Signature" in response.headers
+    assert AuditEntry.objects.filter(action="api.request_refused", extra__code="API-413").exists()
