@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from simis.core.errors import SimisError
@@ -25,9 +26,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {row.username:<13} {row.audience:<12} {row.organisation or '-':<26} {new}")
         self.stdout.write(
             "Every account has an authenticator app (TOTP) enrolled with a fixed secret. Current code:\n"
-            "  SIMIS_DEMO=true .venv/bin/simis demo-totp <username>\n"
+            "  make demo-totp ACCOUNT=<username>\n"
             "Security keys (WebAuthn) are needed for sensitive actions such as granting a job function\n"
             "(staff → Users and job functions; 'reviewer' is a staff member to grant to). Add one after\n"
-            "signing in, from the account security page /accounts/2fa/. Browse http://localhost:8000:\n"
+            "signing in, from the account security page /accounts/2fa/.\n"
+            f"Browse {settings.SIMIS_PUBLIC_URL}: "
             "browsers refuse security keys on bare IP addresses such as 127.0.0.1."
         )
