@@ -9,7 +9,7 @@ so a partner can copy this file and signatures.py into their own system.
 
 From a shell::
 
-    python -m simis.api.client --base-url http://127.0.0.1:8000 --keyid KEYID --key key.pem \\
+    python -m simis.api.client --base-url http://127.0.0.1:8000 --keyid=KEYID --key key.pem \\
         GET /api/v1/whoami
 """
 
@@ -278,7 +278,11 @@ def main(argv: list[str] | None = None) -> int:
         "--base-url", required=True, help="SIMIS's address, e.g. https://simis.example.gov.sa"
     )
     parser.add_argument("--signing-base-url", help="SIMIS's public address, when requests go elsewhere")
-    parser.add_argument("--keyid", required=True, help="the key id of your registered certificate")
+    parser.add_argument(
+        "--keyid",
+        required=True,
+        help="the key id of your registered certificate; write --keyid=VALUE (it may begin with '-')",
+    )
     parser.add_argument("--key", required=True, type=Path, help="your private key (PEM file)")
     parser.add_argument(
         "--server-certificate", type=Path, help="SIMIS's certificate (PEM) to check responses with"

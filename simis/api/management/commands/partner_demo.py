@@ -61,7 +61,7 @@ class Command(BaseCommand):
         self.stdout.write(f"private key: {key_path}   SIMIS certificate: {server_certificate_path}")
         self.stdout.write("call the API as this partner:")
         common = (
-            f".venv/bin/python -m simis.api.client --base-url {base_url} --keyid {keyid} --key {key_path} "
+            f".venv/bin/python -m simis.api.client --base-url {base_url} --keyid={keyid} --key {key_path} "
             f"--server-certificate {server_certificate_path}"
         )
         self.stdout.write(f"  {common} GET /api/v1/whoami")
