@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -39,70 +39,9 @@ def _is_register_query(sql: str) -> bool:
     return head.startswith("SELECT") and any(f"FROM {t}" in sql for t in REGISTER_TABLES)
 
 
-GENERATE = [
-    """
-WITH nationalities AS (
-    SELECT ARRAY['IND','IND','IND','IND','IND','IND','IND','PAK','PAK','PAK','BGD','BGD','BGD',
-                 'EGY','EGY','SAU','SAU','SAU','PHL','NPL','YEM','SDN','JOR','IND','PAK'] AS codes
-), names AS (
-    SELECT ARRAY['Mohammed','Ahmed','Ravi','Suresh','Omar','Ali','Abdullah','Rahul','Imran','Kamal',
-                 'Jose','Bikash','Faisal','Khalid','Yousef','Anil','Rajesh','Hassan','Tariq','Salman'] AS en,
-           ARRAY['محمد','أحمد','رافي','سوريش','عمر','علي','عبدالله','راهول','عمران','كمال',
-                 'خوسيه','بيكاش','فيصل','خالد','يوسف','انيل','راجيش','حسن','طارق','سلمان'] AS ar
-)
-INSERT INTO registry_person (contributor_number, first_name_ar, father_name_ar, grandfather_name_ar,
-    family_name_ar, first_name_en, father_name_en, grandfather_name_en, family_name_en, birth_date,
-    birth_date_calendar, gender, external_old_law_months, regime, regime_inputs, regime_derived_on,
-    registered_on, created_at, nationality_id)
-SELECT 700000000 + g,
-       f.ar[1 + (g / 3) %% 20], f.ar[1 + (g / 60) %% 20], '', 'عائلة' || g,
-       f.en[1 + (g / 3) %% 20], f.en[1 + (g / 60) %% 20], '', 'Family' || g,
-       DATE '1960-01-01' + (g %% 15000), 'gregorian', 'male', 0,
-       CASE WHEN g %% 3 = 0 THEN 'new_law' ELSE 'old_law' END, '{}'::jsonb, DATE '2026-01-01',
-       DATE '2020-01-01', now(), n.codes[1 + (g / 7) %% 25]
-FROM generate_series(1, %(total)s) AS g, nationalities n, names f
-""",
-    """
-INSERT INTO registry_personidentity (kind, number, created_at, country_id, person_id)
-SELECT 'iqama', (2100000000 + p.contributor_number - 700000000)::text, now(), 'SAU', p.id
-FROM registry_person p WHERE p.contributor_number > 700000000
-""",
-    """
-INSERT INTO registry_engagement (join_date, leave_date, leave_reason, status, review_reason,
-    disputed_from, disputed_until, requested_on, covers_annuities, covers_occupational_hazards,
-    covers_unemployment, gcc_extension, gcc_country, coverage_inputs, created_at, establishment_id,
-    occupation_id, person_id)
-SELECT DATE '2010-01-01' + (g %% 5000),
-       CASE WHEN g %% 50 < 9 THEN DATE '2025-06-30' END,
-       CASE WHEN g %% 50 < 9 THEN 'resignation' ELSE '' END,
-       CASE WHEN g %% 50 < 9 THEN 'terminated' WHEN g %% 50 = 9 THEN 'pending_review' ELSE 'active' END,
-       CASE WHEN g %% 50 = 9 THEN 'late_registration' ELSE '' END,
-       CASE WHEN g %% 50 = 9 THEN DATE '2026-01-01' END,
-       CASE WHEN g %% 50 = 9 THEN DATE '2026-03-01' END,
-       DATE '2010-01-01' + (g %% 5000), false, true, false, false, '', '{}'::jsonb, now(),
-       CASE WHEN g %% %(stride)s = 0 AND g / %(stride)s <= %(workers)s THEN %(target)s
-            ELSE %(first_other)s + (g %% 500) END,
-       ((g / 11) %% 10)::text, p.id
-FROM generate_series(1, %(total)s) AS g
-JOIN registry_person p ON p.contributor_number = 700000000 + g
-""",
-]
-
-
-def _server_url() -> str:
-    os.environ.setdefault("SIMIS_TESTING", "true")
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        from simis import devdb
-
-        devdb.start(quiet=True)
-        url = devdb.DEFAULT_URL
-    return url
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+# The same scratch population as the selector benchmark (its own database, so the numbers
+# used in both never meet).
+from bench_worker_list_selector import GENERATE, _server_url, _with_database  # noqa: E402
 
 
 def _admin(url: str, statement: str) -> None:
