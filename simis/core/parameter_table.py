@@ -98,17 +98,18 @@ class ParameterReading:
     unit: str
 
     def as_record(self) -> dict[str, Any]:
-        """A JSON-safe copy to store with the calculation that used it."""
+        """A JSON-safe copy to store with the calculation that used it: the value read and the
+        row it came from (version, key, regime, ``valid_from``), which holds the rest — the
+        source, the unit, the end of validity — for good, versions being append-only
+        (``selectors.parameter_records_explain`` adds them back). Millions of wages carry
+        these, so the copy stays small."""
         return {
             "key": self.key,
             "regime": str(self.regime),
             "value": str(self.value) if isinstance(self.value, Decimal) else self.value,
             "version_id": self.version_id,
             "valid_from": self.valid_from.isoformat(),
-            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
-            "source": self.source,
             "unconfirmed": self.unconfirmed,
-            "unit": self.unit,
         }
 
 

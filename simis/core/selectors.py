@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from simis.core.errors import ParameterError, SimisError
 from simis.core.models import ParameterSet, ParameterValue
@@ -88,3 +89,16 @@ def parameter_as_of(
     that date; PRM-002 for an unknown key."""
     table = parameter_table(None if version_id is None else [version_id])
     return table.as_of(key, on, regime)
+
+
+def parameter_records_explain(records: Iterable[dict[str, Any]]) -> list[ParameterReading]:
+    """The full readings behind stored ``ParameterReading.as_record`` copies — value, source,
+    unit and validity — from the versions they name, to explain a stored calculation line by
+    line. PRM-005 for a version that does not exist."""
+    readings = []
+    for record in records:
+        read = parameter_reader([int(record["version_id"])])
+        readings.append(
+            read(record["key"], date.fromisoformat(record["valid_from"]), Regime(record["regime"]))
+        )
+    return readings

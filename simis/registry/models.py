@@ -397,10 +397,12 @@ class Person(models.Model):
         help_text=_("The calendar the birth date was entered in, so it is shown the same way."),
     )
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
+    # No index: a nationality selects half the register, and countries are never deleted.
     nationality = models.ForeignKey(
         Country,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
         verbose_name=_("nationality"),
         help_text=_("The person's nationality."),
     )
@@ -441,7 +443,6 @@ class Person(models.Model):
         verbose_name_plural = _("contributors")
         indexes = [
             GinIndex(fields=["search_name"], opclasses=["gin_trgm_ops"], name="registry_person_name_trgm"),
-            models.Index(fields=["nationality"], name="registry_person_nat_idx"),
         ]
 
     def __str__(self) -> str:
@@ -475,6 +476,7 @@ class PersonIdentity(models.Model):
         Country,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
         verbose_name=_("issuing country"),
         help_text=_("SAU for national IDs and iqamas; the issuing state for GCC IDs and passports."),
     )
@@ -512,11 +514,20 @@ class Engagement(models.Model):
     ``leave_date`` (both included; empty while it lasts). The insurance branches it is covered
     for are derived by ``rules.coverage_derive`` and stored with their inputs."""
 
+    # Their indexes lead ``registry_eng_person_idx`` and ``registry_eng_est_*_idx``.
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="engagements", verbose_name=_("contributor")
+        Person,
+        on_delete=models.PROTECT,
+        related_name="engagements",
+        db_index=False,
+        verbose_name=_("contributor"),
     )
     establishment = models.ForeignKey(
-        Establishment, on_delete=models.PROTECT, related_name="engagements", verbose_name=_("establishment")
+        Establishment,
+        on_delete=models.PROTECT,
+        related_name="engagements",
+        db_index=False,
+        verbose_name=_("establishment"),
     )
     join_date = models.DateField(_("join date"), help_text=_("The first day of work."))
     leave_date = models.DateField(
@@ -536,6 +547,7 @@ class Engagement(models.Model):
         Occupation,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # searched within an establishment: registry_eng_est_occ_idx
         verbose_name=_("occupation"),
         help_text=_("The current occupation (ISCO-08)."),
     )
@@ -700,12 +712,26 @@ class Wage(models.Model):
     the period), with the contributory wage derived from it by ``rules.contributory_wage`` and
     the parameter versions that rule read."""
 
+    # Both held by one composite foreign key, (engagement, establishment) -> the engagement's
+    # (id, establishment) (migration 0002), which also keeps the establishment the engagement's:
+    # single-column constraints and indexes would only repeat its checks (and
+    # ``registry_wage_one_per_day`` / ``registry_wage_est_from_idx`` lead with these columns).
     engagement = models.ForeignKey(
-        Engagement, on_delete=models.PROTECT, related_name="wages", verbose_name=_("contribution period")
+        Engagement,
+        on_delete=models.PROTECT,
+        related_name="wages",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("contribution period"),
     )
-    # Always the engagement's establishment (composite foreign key): the distribution key.
+    # Always the engagement's establishment: the distribution key.
     establishment = models.ForeignKey(
-        Establishment, on_delete=models.PROTECT, related_name="+", verbose_name=_("establishment")
+        Establishment,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("establishment"),
     )
     effective_from = models.DateField(_("effective from"), help_text=_("The first day this wage applies."))
     basic = MoneyField(_("basic wage"), help_text=_("Monthly basic wage in riyals."))
@@ -722,6 +748,7 @@ class Wage(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        db_index=False,
         verbose_name=_("occupation"),
         help_text=_("The occupation from this date, when it changed with the wage."),
     )
@@ -743,6 +770,7 @@ class Wage(models.Model):
         null=True,
         blank=True,
         related_name="lines",
+        db_index=False,  # registry_wage_batch_idx, partial: most wages have no batch
         verbose_name=_("batch"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)

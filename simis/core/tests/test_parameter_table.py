@@ -96,11 +96,8 @@ def test_reading_record_is_json_safe():
         "value": "0.75",
         "version_id": None,
         "valid_from": "2022-01-01",
-        "valid_to": None,
-        "source": "[S15]",
         "unconfirmed": True,
-        "unit": "percent",
-    }
+    }  # the source, unit and end of validity stay with the version (parameter_records_explain)
 
 
 @pytest.mark.parametrize(

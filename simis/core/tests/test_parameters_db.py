@@ -20,6 +20,7 @@ from simis.core.selectors import (
     parameter_as_of,
     parameter_cache_clear,
     parameter_reader,
+    parameter_records_explain,
     parameter_versions_current,
 )
 from simis.core.services import parameters_load
@@ -171,6 +172,15 @@ def test_a_calculation_keeps_pointing_at_the_version_it_used(loaded_parameters, 
     assert replay.as_record() == stored
     old = parameter_as_of("unemployment.employer_rate", date(2023, 3, 1), Regime.OLD_LAW, version_id=v1)
     assert old.value == Decimal("0.75")
+
+    # The stored copy is small (no source text); its explanation brings back v1's full rows.
+    saned = next(
+        r for line in stored["lines"] for r in line["readings"] if r["key"] == "unemployment.employer_rate"
+    )
+    assert set(saned) == {"key", "regime", "value", "version_id", "valid_from", "unconfirmed"}
+    (explained,) = parameter_records_explain([saned])
+    assert (explained.version_id, explained.value, explained.source) == (v1, Decimal("0.75"), "[S15]")
+    assert (explained.valid_from, explained.valid_to, explained.unit) == (date(2022, 1, 1), None, "percent")
 
     # Reloading the unchanged original is a change back: a new version, not a duplicate of v2.
     (back,) = parameters_load([CONTRIBUTIONS])
