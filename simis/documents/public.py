@@ -1,0 +1,3 @@
+"""What other apps may import from ``simis.documents``. Import from here only."""
+
+__all__: list[str] = []

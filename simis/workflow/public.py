@@ -1,0 +1,3 @@
+"""What other apps may import from ``simis.workflow``. Import from here only."""
+
+__all__: list[str] = []
