@@ -64,10 +64,11 @@ test: lint ## Lint gates, then every test (what CI runs)
 bench: install ## Benchmarks (print figures and their baseline ratio)
 	@ls bench/*.py >/dev/null 2>&1 && for b in bench/bench_*.py; do $(PY) $$b || exit 1; done || echo "no benchmarks yet"
 
-browser-deps: ## Install Debian's Chromium, Arabic fonts and gettext (needs root)
+browser-deps: ## Install Debian's Chromium, Arabic fonts, gettext and WeasyPrint's Pango (needs root)
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    chromium fonts-noto-core fonts-kacst fonts-dejavu-core gettext
+	    chromium fonts-noto-core fonts-kacst fonts-dejavu-core gettext \
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 clean: ## Remove the virtual environment and var/ (the embedded database too)
 	-$(PY) -m simis.devdb stop
