@@ -24,9 +24,12 @@ every row. When a load is larger than what the tables already hold, the plain (n
 non-constraint) indexes, the name-search trigram index among them, are dropped and built again
 inside the same transaction, which is much cheaper than maintaining them row by row.
 
-Histories go back as far as the loaded parameters can derive a contributory wage: to
-1/1/1422H (26 March 2001, when the old law and its wage parameters took effect) with the
-shipped files, earlier as soon as earlier values are loaded (``_histories_from`` finds the day).
+Histories go back as far as the loaded parameters can derive a contributory wage, but not
+before 1 January 1975 (``_EARLIEST``): the shipped files declare the wage limits from 1/1/1393H
+(5 February 1973, when the first Social Insurance Law, M/22 of 1389H, began to apply; M/33's
+figures carried back and marked unconfirmed, since no source gives M/22's own), so some people
+have periods before 1/1/1422H (26 March 2001, M/33) and all three regimes occur
+(``_histories_from`` finds the first day every reading exists).
 
 Deterministic: the same seed, sizes and as-of date give the same people, establishments,
 histories and wages. Database keys (ids, establishment and contributor numbers) come from the
@@ -1113,13 +1116,15 @@ class _Generator:
 
     def _requests(self, rng: random.Random, periods: list[_Period], slot: int, regime: Regime) -> None:
         """Registration requests: on time (by the end of the month of joining), except a few
-        recent late ones still waiting for review (``rules.registration_timing``)."""
+        recent late ones still waiting for review (``rules.registration_timing``); never at the
+        largest establishment or a staffed existing one, whose active workers are counted."""
         for p in periods:
             p.requested = min(p.join + int(rng.random() * 21), self.month_last(p.join), self.as_of_ord)
         today = periods[-1]
         if (
             slot >= 0
             and slot != self.largest
+            and not self.ests[slot].existing
             and today.transfer_from < 0
             and today.join > self.as_of_ord - 690
             and rng.random() < 0.004
