@@ -209,6 +209,8 @@ SIMIS_SESSION_LIMITS = {
 SESSION_COOKIE_AGE = 24 * 3600
 # A sensitive permission needs a WebAuthn verification at most this old.
 SIMIS_STEP_UP_MAX_AGE = env_int("SIMIS_STEP_UP_MAX_AGE", 300)
+# The office whose staff hold the steps a case type assigns to the head office (workflow).
+SIMIS_HEAD_OFFICE = env_str("SIMIS_HEAD_OFFICE", "HQ")
 
 # --- allauth ---
 ACCOUNT_LOGIN_METHODS = {"username"}

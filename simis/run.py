@@ -38,6 +38,7 @@ def main() -> int:
     _manage("demo_load")
     _manage("demo_registry_load")
     _manage("partner_demo")
+    _manage("workflow_demo_load")
     children = [
         subprocess.Popen(
             [

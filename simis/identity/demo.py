@@ -56,6 +56,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         job_function=SYSTEM_ADMINISTRATOR,
     ),
     DemoAccount("reviewer", Audience.STAFF, "Huda", "Al-Qahtani", "EXRY6JNVCXHKDT4GKAU447FCESDZ6OEP"),
+    DemoAccount("reviewer2", Audience.STAFF, "Faisal", "Al-Dosari", "MZXW6YTBOI5HK3DFOJSXG33UNFXHI2LB"),
     DemoAccount(
         "employer",
         Audience.EMPLOYER,

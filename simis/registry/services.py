@@ -64,6 +64,7 @@ from simis.registry.models import (
     Wage,
     WageBatch,
 )
+from simis.registry.review_cases import review_case_open
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -831,6 +832,7 @@ def contributor_register(
         extra={"timing": timing.as_record()},
         request=request,
     )
+    review_case_open(engagement, actor=actor, request=request)
     return ContributorRegistration(person, engagement, first_wage)
 
 
@@ -947,6 +949,7 @@ def engagement_add(
         extra={"timing": timing.as_record(), "rederived": changes},
         request=request,
     )
+    review_case_open(engagement, actor=actor, request=request)
     return engagement
 
 
@@ -999,6 +1002,7 @@ def engagement_terminate(
         extra={"timing": timing.as_record(), "rederived": changes},
         request=request,
     )
+    review_case_open(engagement, actor=actor, request=request)
     return engagement
 
 

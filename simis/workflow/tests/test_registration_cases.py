@@ -1,0 +1,87 @@
+"""A late registration at Nour Trading (Riyadh office) becomes a case in a Riyadh reviewer's
+inbox; approving it needs a real WebAuthn step-up, and the approval reaches the register."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from simis.audit.models import AuditEntry
+from simis.core.errors import SimisError
+from simis.identity.step_up import SESSION_STEP_UP
+from simis.identity.tests.conftest import register_key, sign_in, step_up
+from simis.identity.tests.soft_webauthn import SoftAuthenticator
+from simis.registry.choices import EngagementStatus
+from simis.registry.models import Engagement
+from simis.registry.tests.conftest import khalid, nour, parameters, reference_rows  # noqa: F401 (fixtures)
+from simis.registry.tests.test_services_contributors import register
+from simis.workflow.models import Case, CaseStatus, Task, TaskStatus
+from simis.workflow.tests.conftest import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_late_registration_is_reviewed_with_a_step_up(client: Client, nour, team) -> None:  # noqa: F811
+    registration = register(nour.officer, nour.main, join_date=date(2026, 1, 5))
+    engagement = registration.engagement
+    case = Case.objects.get(subject_kind="registry.engagement", subject_key=str(engagement.pk))
+    assert case.version.case_type.code == "registration-late" and case.office_code == "RUH"
+    assert case.facts["months_disputed"] == 2 and case.submitted_by == nour.officer
+    task = case.tasks.get(status=TaskStatus.OPEN)
+    reviewer = PERSONAS[task.assignee.username]
+    assert task.assignee.username in ("huda", "omar", "lina")
+
+    sign_in(client, reviewer)
+    inbox = client.get("/workflow/inbox/")
+    assert inbox.status_code == 200 and case.number.encode() in inbox.content
+    key = SoftAuthenticator()
+    register_key(client, key)
+    session = client.session
+    session.pop(SESSION_STEP_UP, None)
+    session.save()
+
+    # Without a fresh key confirmation the approval is sent to the step-up page; nothing changes.
+    url = f"/workflow/tasks/{task.pk}/"
+    refused = client.post(url, {"decision": "approve", "note": ""})
+    assert refused.status_code == 302 and refused["Location"].startswith("/identity/step-up/")
+    engagement.refresh_from_db()
+    assert engagement.status == EngagementStatus.PENDING_REVIEW
+
+    done = step_up(client, key, url)
+    assert done.status_code == 302
+    page = client.get(url)
+    assert page.status_code == 200 and b'value="approve"' in page.content
+    approved = client.post(url, {"decision": "approve", "note": ""})
+    assert approved.status_code == 302 and approved["Location"] == "/workflow/inbox/"
+    engagement.refresh_from_db()
+    case.refresh_from_db()
+    assert engagement.status == EngagementStatus.ACTIVE and engagement.disputed_from is None
+    assert case.status == CaseStatus.APPROVED
+    decided = AuditEntry.objects.get(action="workflow.task_decided")
+    assert decided.after["stepped_up"] is True and decided.actor_id == reviewer.user.pk
+    assert AuditEntry.objects.filter(action="registry.engagement_reviewed").exists()
+
+
+def test_a_rejected_late_registration_is_removed(nour, team) -> None:  # noqa: F811
+    from simis.workflow.services import task_decide
+
+    registration = register(nour.officer, nour.main, join_date=date(2026, 1, 5))
+    task = Task.objects.get(case__subject_key=str(registration.engagement.pk), status=TaskStatus.OPEN)
+    # Rejecting also needs the key: without a request there is no step-up, so it is refused.
+    with pytest.raises(SimisError) as refused:  # no request: no key confirmation to check
+        task_decide(actor=task.assignee, task=task, decision="reject", note="No contract.")
+    assert refused.value.code == "WFL-016"
+    assert Engagement.objects.filter(pk=registration.engagement.pk).exists()
+
+
+def test_other_staff_and_employers_cannot_open_someone_elses_task(client: Client, nour, team) -> None:  # noqa: F811
+    registration = register(nour.officer, nour.main, join_date=date(2026, 1, 5))
+    task = Task.objects.get(case__subject_key=str(registration.engagement.pk))
+    client.force_login(nour.officer)
+    assert client.get(f"/workflow/tasks/{task.pk}/").status_code == 403
+    assert client.get(f"/workflow/cases/{task.case_id}/").status_code == 200  # the submitter sees their case
+    client.force_login(PERSONAS["salem"].user)
+    other = client.post(f"/workflow/tasks/{task.pk}/", {"decision": "approve"})
+    assert other.status_code == 200 and b"WFL-011" in other.content
