@@ -202,9 +202,11 @@ class PopulationResult:
     seconds: float = 0.0
     generate_seconds: float = 0.0
     index_seconds: float = 0.0
+    constraint_seconds: float = 0.0
     analyze_seconds: float = 0.0
     commit_seconds: float = 0.0
     indexes_rebuilt: list[str] = field(default_factory=list)
+    constraints_deferred: list[str] = field(default_factory=list)
     regimes: Counter[str] = field(default_factory=Counter)
     statuses: Counter[str] = field(default_factory=Counter)
     saudis: int = 0
@@ -1511,6 +1513,81 @@ def _plain_indexes(tables: Sequence[str]) -> list[tuple[str, str]]:
         return [(name, definition) for name, definition in cursor.fetchall()]
 
 
+@dataclass(frozen=True)
+class _Constraint:
+    """A constraint set aside for the load and put back, word for word, before commit."""
+
+    table: str
+    name: str
+    definition: str  # pg_get_constraintdef
+
+
+# Columns every generated row leaves NULL: PostgreSQL checks nothing for a NULL foreign key, and
+# setting their foreign keys aside would lock the referenced tables (the portal's user accounts)
+# exclusively for the whole load, so they stay in place.
+_ALWAYS_NULL = {("registry_person", "user_id"), ("registry_wage", "batch_id")}
+# The wage-inside-period constraint trigger (migration 0002); on the bulk path its check is made
+# once over every wage row, with the trigger's own error.
+_WAGE_TRIGGER = "registry_wage_inside_period"
+_WAGE_INSIDE_PERIOD_CHECK = """
+DO $check$
+DECLARE
+    bad record;
+BEGIN
+    SELECT w.id, w.effective_from, w.engagement_id, e.join_date, e.leave_date INTO bad
+      FROM {wage} w JOIN {engagement} e ON e.id = w.engagement_id
+     WHERE w.effective_from < e.join_date
+        OR (e.leave_date IS NOT NULL AND w.effective_from > e.leave_date)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'wage % effective % is outside its contribution period % (% to %)',
+            bad.id, bad.effective_from, bad.engagement_id, bad.join_date, bad.leave_date
+            USING ERRCODE = 'check_violation', CONSTRAINT = '{trigger}';
+    END IF;
+END
+$check$
+"""
+
+
+def _deferrable_constraints(tables: Sequence[str]) -> list[_Constraint]:
+    """The foreign keys going out of ``tables`` (except those on columns the generator leaves
+    NULL) and their exclusion constraints, exclusion constraints first."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.relname, c.conname, pg_get_constraintdef(c.oid), c.contype,
+                   array(SELECT a.attname FROM pg_attribute a
+                          WHERE a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey))
+              FROM pg_constraint c
+              JOIN pg_class t ON t.oid = c.conrelid
+             WHERE t.relname = ANY(%s)
+               AND t.relnamespace = current_schema()::regnamespace
+               AND c.contype IN ('f', 'x')
+             ORDER BY c.contype DESC, t.relname, c.conname
+            """,
+            [list(tables)],
+        )
+        return [
+            _Constraint(table, name, definition)
+            for table, name, definition, kind, columns in cursor.fetchall()
+            if kind == "x" or not all((table, column) in _ALWAYS_NULL for column in columns)
+        ]
+
+
+def _trigger_enabled(table: str, trigger: str) -> bool:
+    """Whether ``trigger`` exists on ``table`` and fires in the ordinary (origin) mode."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT tgenabled FROM pg_trigger
+             WHERE tgrelid = %s::regclass AND tgname = %s AND NOT tgisinternal
+            """,
+            [table, trigger],
+        )
+        row = cursor.fetchone()
+    return row is not None and row[0] == "O"
+
+
 def _table_rows(tables: Sequence[str]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -1518,6 +1595,12 @@ def _table_rows(tables: Sequence[str]) -> int:
             [list(tables)],
         )
         return int(cursor.fetchone()[0])
+
+
+def _bulk_wanted(person_count: int, tables: Sequence[str]) -> bool:
+    """Whether the load outweighs what the tables hold, so that building indexes and checking
+    constraints over all rows afterwards beats maintaining them row by row."""
+    return person_count >= _REBUILD_MINIMUM_ROWS and person_count * 3 >= _table_rows(tables)
 
 
 def _clash_detail(error: DatabaseError) -> str:
@@ -1640,7 +1723,9 @@ def populate(
             commit_begun = time.perf_counter()
         result.commit_seconds = time.perf_counter() - commit_begun
     except IntegrityError as error:
-        if getattr(getattr(error, "__cause__", None), "sqlstate", "") != "23505":
+        # Class 23: a unique key, foreign key, exclusion constraint or check (the wage-inside-
+        # period check included) refused a row, row by row or when put back after the load.
+        if not str(getattr(getattr(error, "__cause__", None), "sqlstate", "") or "").startswith("23"):
             raise
         raise SimisError(PopulateError.ALREADY_REGISTERED, detail=_clash_detail(error)) from None
     finally:
@@ -1679,26 +1764,45 @@ def _load(
     contributor_numbers = _draw(CONTRIBUTOR_NUMBER_SEQUENCE, person_count)
     result.contributor_numbers = (contributor_numbers[0], contributor_numbers[-1])
     person_ids = _draw(_serial_sequence(Person), person_count)
-    # Person ids are handed out in a scattered order: periods then reach the no-overlap index
-    # in random key order, which it absorbs about twice as fast as ascending keys.
-    stride = next(p for p in (1_000_003, 999_983, 1_000_033, 7) if math.gcd(p, person_count) == 1)
-    scattered = [person_ids[(i * stride) % person_count] for i in range(person_count)]
     sequences = (
         _serial_sequence(PersonIdentity),
         _serial_sequence(Engagement),
         _serial_sequence(Wage),
     )
-    # Rebuilding beats maintaining when the load is larger than what the tables hold.
+    bulk = _bulk_wanted(person_count, tables)
+    if not bulk:
+        # Person ids are handed out in a scattered order: periods then reach the no-overlap
+        # index in random key order, which it absorbs about twice as fast as ascending keys.
+        stride = next(p for p in (1_000_003, 999_983, 1_000_033, 7) if math.gcd(p, person_count) == 1)
+        person_ids = [person_ids[(i * stride) % person_count] for i in range(person_count)]
     rebuild: list[tuple[str, str]] = []
-    if person_count >= _REBUILD_MINIMUM_ROWS and person_count * 3 >= _table_rows(tables):
+    deferred: list[_Constraint] = []
+    wage_table = Wage._meta.db_table
+    trigger_set_aside = False
+    quote = connection.ops.quote_name
+    if bulk:
+        # The load outweighs what the tables hold: plain indexes are built afterwards, and the
+        # foreign keys, the no-overlap exclusion constraint and the wage-inside-period trigger
+        # are set aside and put back before commit (see the module docstring).
         rebuild = _plain_indexes(
             [_MODELS[t]._meta.db_table for t in ("person", "identity", "engagement", "wage")]
         )
+        deferred = _deferrable_constraints(tables)
+        trigger_set_aside = _trigger_enabled(wage_table, _WAGE_TRIGGER)
         with connection.cursor() as cursor:
             for name, _definition in rebuild:
-                cursor.execute(f'DROP INDEX "{name}"')
+                cursor.execute(f"DROP INDEX {quote(name)}")
+            for constraint in deferred:
+                cursor.execute(
+                    f"ALTER TABLE {quote(constraint.table)} DROP CONSTRAINT {quote(constraint.name)}"
+                )
+            if trigger_set_aside:
+                cursor.execute(f"ALTER TABLE {quote(wage_table)} DISABLE TRIGGER {quote(_WAGE_TRIGGER)}")
         result.indexes_rebuilt = [name for name, _d in rebuild]
-    producer = _Producer(generator, spec, scattered, contributor_numbers, sequences)
+        result.constraints_deferred = [c.name for c in deferred] + (
+            [_WAGE_TRIGGER] if trigger_set_aside else []
+        )
+    producer = _Producer(generator, spec, person_ids, contributor_numbers, sequences)
     try:
         mains, branches = generator.establishment_lines()
         for lines in (mains, branches):
@@ -1730,6 +1834,28 @@ def _load(
         for table in tables:
             cursor.execute(f"ANALYZE {table}")
     result.analyze_seconds = time.perf_counter() - begun
+    if deferred or trigger_set_aside:
+        begun = time.perf_counter()
+        with connection.cursor() as cursor:
+            # Each is checked over every row as it is put back: one join per foreign key, one
+            # index build with its overlap check for the exclusion constraint.
+            for constraint in deferred:
+                say(f"constraint {constraint.name}")
+                cursor.execute(
+                    f"ALTER TABLE {quote(constraint.table)} ADD CONSTRAINT {quote(constraint.name)} "
+                    f"{constraint.definition}"
+                )
+            if trigger_set_aside:
+                say(f"check {_WAGE_TRIGGER}")
+                cursor.execute(
+                    _WAGE_INSIDE_PERIOD_CHECK.format(
+                        wage=quote(wage_table),
+                        engagement=quote(Engagement._meta.db_table),
+                        trigger=_WAGE_TRIGGER,
+                    )
+                )
+                cursor.execute(f"ALTER TABLE {quote(wage_table)} ENABLE TRIGGER {quote(_WAGE_TRIGGER)}")
+        result.constraint_seconds = time.perf_counter() - begun
     audit_record(
         actor=actor,
         action=PopulateAction.POPULATION_LOADED,
@@ -1875,11 +2001,16 @@ def summary_lines(result: PopulationResult) -> list[str]:
     lines.append(f"{'all (total s)':<14} {result.rows:>12,} {result.seconds:>9.1f} {overall:>11,.0f}")
     lines.append(
         f"generation {result.generate_seconds:.1f} s (alongside the COPY); index builds "
-        f"{result.index_seconds:.1f} s; analyze {result.analyze_seconds:.1f} s; "
+        f"{result.index_seconds:.1f} s; constraints put back {result.constraint_seconds:.1f} s; "
+        f"analyze {result.analyze_seconds:.1f} s; "
         f"commit {result.commit_seconds:.1f} s"
     )
     if result.indexes_rebuilt:
         lines.append(f"plain indexes rebuilt after the load: {len(result.indexes_rebuilt)}")
+    if result.constraints_deferred:
+        lines.append(
+            f"constraints set aside and put back, checked over every row: {len(result.constraints_deferred)}"
+        )
     persons = max(result.tables["person"].rows, 1)
     regimes = ", ".join(f"{name} {count / persons:.1%}" for name, count in sorted(result.regimes.items()))
     statuses = ", ".join(f"{name} {count:,}" for name, count in sorted(result.statuses.items()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import date
 from io import StringIO
 from typing import Any
@@ -79,8 +80,11 @@ def test_every_generated_identity_number_is_valid_and_of_the_right_kind(paramete
             assert main_ids[0].number[1:9] == f"{identity_sequence(person.contributor_number):08d}"
 
 
-def test_invariants_hold_and_every_period_has_its_first_wage_on_its_join_date(parameters) -> None:
-    _load()
+def _broken_invariants() -> tuple[int, ...]:
+    """Rows breaking what the register promises (branches of mains only, periods that end after
+    they start, no overlap, wages inside their periods and at their establishment, no period
+    before its establishment was registered, a first wage on every join date, no open period
+    at a closed establishment): all zero."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -104,7 +108,12 @@ def test_invariants_hold_and_every_period_has_its_first_wage_on_its_join_date(pa
                   ON s.id = e.establishment_id WHERE s.status = 'closed' AND e.status <> 'terminated')
             """
         )
-        assert cursor.fetchone() == (0, 0, 0, 0, 0, 0, 0)
+        return tuple(cursor.fetchone())
+
+
+def test_invariants_hold_and_every_period_has_its_first_wage_on_its_join_date(parameters) -> None:
+    _load()
+    assert _broken_invariants() == (0, 0, 0, 0, 0, 0, 0)
     assert Establishment.objects.filter(is_main=False).exists()
     assert Engagement.objects.filter(status=EngagementStatus.TERMINATED).exists()
     assert Engagement.objects.filter(transferred_from__isnull=False).exists()
@@ -451,6 +460,130 @@ def test_a_clash_with_a_registered_number_loads_nothing_and_says_so(parameters) 
     assert "registry_identity_unique" in refused.value.params["detail"]
     assert list(Person.objects.all()) == [holder]
     assert not Establishment.objects.exists()
+
+
+REGISTER_TABLES = [
+    "registry_establishment",
+    "registry_person",
+    "registry_personidentity",
+    "registry_engagement",
+    "registry_wage",
+]
+
+
+def _schema() -> set[tuple[str, ...]]:
+    """Every constraint, index and (non-internal) trigger of the register's tables as PostgreSQL
+    states them, with whether it is validated, valid or enabled."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT 'constraint', conrelid::regclass::text, conname, pg_get_constraintdef(oid),
+                   convalidated::text
+              FROM pg_constraint WHERE conrelid::regclass::text = ANY(%(tables)s)
+            UNION ALL
+            SELECT 'index', indrelid::regclass::text, indexrelid::regclass::text,
+                   pg_get_indexdef(indexrelid), indisvalid::text
+              FROM pg_index WHERE indrelid::regclass::text = ANY(%(tables)s)
+            UNION ALL
+            SELECT 'trigger', tgrelid::regclass::text, tgname, pg_get_triggerdef(oid), tgenabled::text
+              FROM pg_trigger WHERE tgrelid::regclass::text = ANY(%(tables)s) AND NOT tgisinternal
+            UNION ALL
+            SELECT 'internal triggers', tgrelid::regclass::text, count(*)::text, '', ''
+              FROM pg_trigger WHERE tgrelid::regclass::text = ANY(%(tables)s) AND tgisinternal
+             GROUP BY tgrelid
+            """,
+            {"tables": REGISTER_TABLES},
+        )
+        return set(cursor.fetchall())
+
+
+@pytest.fixture
+def bulk_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loads of any size take the bulk path (constraints set aside and put back), as a load
+    outweighing the register's tables does."""
+    from simis.registry import populate as module
+
+    monkeypatch.setattr(module, "_bulk_wanted", lambda _count, _tables: True)
+
+
+def test_a_bulk_load_puts_back_every_constraint_as_it_was_and_every_row_keeps_them(
+    parameters, bulk_path
+) -> None:
+    before = _schema()
+    foreign_keys = {
+        name
+        for kind, _table, name, definition, _state in before
+        if kind == "constraint" and definition.startswith("FOREIGN KEY")
+    }
+    result = _load()
+    deferred = set(result.constraints_deferred)
+    assert {"registry_eng_no_overlap", "registry_wage_inside_period"} <= deferred
+    # Every foreign key but those on columns no generated row fills (the portal user, the batch).
+    assert foreign_keys - deferred == {
+        "registry_person_user_id_4cb5911a_fk_identity_user_id",
+        "registry_wage_batch_id_3353f837_fk_registry_wagebatch_id",
+    }
+    assert result.indexes_rebuilt and result.constraint_seconds > 0
+    assert _schema() == before
+    assert _broken_invariants() == (0, 0, 0, 0, 0, 0, 0)
+    assert Person.objects.count() == SMALL.contributors
+
+
+def _plant(kind: str) -> Callable[[Any], None]:
+    """A change to the first batch's rows that breaks one constraint the bulk path sets aside."""
+
+    def plant(chunk: Any) -> None:
+        if chunk.index != 0:
+            return
+        if kind == "overlap":  # a second, identical period of one person at one establishment
+            line = next(line for line in chunk.engagements if line.split("\t")[18] == "\\N")
+            chunk.engagements.append("\t".join(["1999999999", *line.split("\t")[1:]]))
+        elif kind == "foreign key":  # a period of a person who does not exist
+            fields = chunk.engagements[0].split("\t")
+            chunk.engagements[0] = "\t".join([fields[0], "1999999999", *fields[2:]])
+        else:  # a wage that starts before its period
+            fields = chunk.wages[0].split("\t")
+            chunk.wages[0] = "\t".join([*fields[:3], "1970-01-01", *fields[4:]])
+
+    return plant
+
+
+@pytest.mark.parametrize("bulk", [True, False], ids=["bulk", "row by row"])
+@pytest.mark.parametrize(
+    ("kind", "constraint"),
+    [
+        ("overlap", "registry_eng_no_overlap"),
+        ("foreign key", "registry_engagement_person_id"),
+        ("wage outside its period", "registry_wage_inside_period"),
+    ],
+)
+def test_a_planted_row_breaking_a_constraint_fails_the_whole_load_with_pop_006(
+    parameters, monkeypatch, bulk: bool, kind: str, constraint: str
+) -> None:
+    """Whether constraints are checked row by row or set aside and checked over every row when
+    they are put back, a row that breaks one refuses the whole load, coded, and leaves the
+    tables and their constraints as they were."""
+    from simis.registry import populate as module
+
+    monkeypatch.setattr(module, "_bulk_wanted", lambda _count, _tables: bulk)
+    plant = _plant(kind)
+    pack = module._Batch.of.__func__  # type: ignore[attr-defined]
+
+    def planted(cls: Any, chunk: Any) -> Any:
+        plant(chunk)
+        return pack(cls, chunk)
+
+    monkeypatch.setattr(module._Batch, "of", classmethod(planted))
+    before = _schema()
+    said: list[str] = []
+    with pytest.raises(SimisError) as refused:
+        populate(SMALL, progress=said.append)
+    assert refused.value.code == "POP-006"
+    assert constraint in refused.value.params["detail"]
+    # On the bulk path the row got in and was refused when its constraint was put back.
+    assert any(text.startswith(("constraint ", "check ")) for text in said) is bulk
+    assert not Person.objects.exists() and not Establishment.objects.exists()
+    assert _schema() == before
 
 
 def test_a_generator_process_that_dies_fails_the_load_and_loads_nothing(parameters, monkeypatch) -> None:
