@@ -263,3 +263,19 @@ LOGGING = {
     },
 }
 LOGIN_URL_PATH = "/accounts/login/"
+
+# --- Notifications (simis/notifications/README.md): SMS gateway (CH-5) and error alerts (REL-3) ---
+SIMIS_SMS_BACKEND = env_str("SIMIS_SMS_BACKEND", "file")  # file | console | http | smpp
+SIMIS_SMS_OUTBOX_PATH = env_str("SIMIS_SMS_OUTBOX_PATH", str(VAR_DIR / "sms" / "outbox.jsonl"))
+SIMIS_SMS_GATEWAY_URL = env_str("SIMIS_SMS_GATEWAY_URL", "")  # https://… or smpp://system_id@host:port
+SIMIS_SMS_GATEWAY_SECRET = env_str("SIMIS_SMS_GATEWAY_SECRET", "")  # bearer token or SMPP password
+SIMIS_SMS_GATEWAY_TIMEOUT = env_int("SIMIS_SMS_GATEWAY_TIMEOUT", 10)
+SIMIS_SMS_SENDER = env_str("SIMIS_SMS_SENDER", "SIMIS")
+SIMIS_SMS_RATE_PER_SECOND = env_int("SIMIS_SMS_RATE_PER_SECOND", 20)
+SIMIS_SMS_WEBHOOK_SECRET = env_str("SIMIS_SMS_WEBHOOK_SECRET", "")  # empty: status callbacks refused
+SIMIS_QUALITY_OWNER_EMAIL = env_list("SIMIS_QUALITY_OWNER_EMAIL", [])
+SIMIS_QUALITY_OWNER_PHONE = env_str("SIMIS_QUALITY_OWNER_PHONE", "")
+SIMIS_ERROR_ALERT_WINDOW = env_int("SIMIS_ERROR_ALERT_WINDOW", 15 * 60)  # seconds
+EMAIL_BACKEND = env_str("SIMIS_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = env_str("SIMIS_MAIL_FROM", "simis@localhost")
