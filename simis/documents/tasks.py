@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import procrastinate
+from django.db import connection
 
 from simis.core.jobs import task
 from simis.documents import services
@@ -26,3 +27,8 @@ def scan_batch_process_job(batch_id: int) -> None:
         services.scan_batch_process(batch_id=batch_id)
     except ScanBatch.DoesNotExist:
         logger.warning("scan batch %s no longer exists; its job does nothing", batch_id)
+    finally:
+        # The worker runs a synchronous job in a thread of its pool, which may never run another:
+        # the thread's database connection is closed with the job rather than left behind.
+        if not connection.in_atomic_block:
+            connection.close()
