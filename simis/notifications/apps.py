@@ -18,6 +18,8 @@ class NotificationsConfig(AppConfig):
         audit_actions_register(NotificationAction)
         # REL-3: unhandled errors of pages, web services and jobs are recorded from here on.
         capture_install()
+        # One entry: the staff menu is already long. The error reports are linked from the outbox
+        # page and from every alert.
         register_nav_item(
             key="notifications-outbox",
             url_name="notifications:outbox",
@@ -25,12 +27,4 @@ class NotificationsConfig(AppConfig):
             audiences={Audience.STAFF},
             icon="info",
             order=70,
-        )
-        register_nav_item(
-            key="notifications-errors",
-            url_name="notifications:errors",
-            label=_("Error reports"),
-            audiences={Audience.STAFF},
-            icon="alert",
-            order=71,
         )

@@ -249,7 +249,8 @@ class SmppGateway(SmsGateway):
         system_type: str = "",
         timeout: float = 10,
         multipart: str = "udh",
-        registered_delivery: int = 1,
+        # No receipts asked for: a transmitter bind cannot read them (see README).
+        registered_delivery: int = 0,
     ) -> None:
         self.host, self.port = host, port
         self.system_id, self.password, self.system_type = system_id, password, system_type

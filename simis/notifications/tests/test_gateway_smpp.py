@@ -170,7 +170,7 @@ def test_an_arabic_message_goes_as_ucs2_parts_with_a_concatenation_header(
         assert pdu["esm_class"] == 0x40  # UDHI: the message starts with a user data header
         assert (pdu["dest_addr_ton"], pdu["dest_addr_npi"], pdu["destination_addr"]) == (1, 1, "966551234567")
         assert (pdu["source_addr_ton"], pdu["source_addr"]) == (5, "SIMIS")  # alphanumeric sender
-        assert pdu["registered_delivery"] == 1
+        assert pdu["registered_delivery"] == 0  # receipts need a receiver bind, not read yet
         udh, payload = pdu["short_message"][:6], pdu["short_message"][6:]
         assert udh[:3] == b"\x05\x00\x03" and udh[4:] == bytes((2, sequence))
         assert len(payload) <= 134  # 67 UCS-2 characters
