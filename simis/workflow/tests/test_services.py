@@ -40,13 +40,13 @@ def load_thing(tmp_path: Path, routing: str = "round_robin") -> None:
     services.case_types_load([path])
 
 
-def open_thing(key: object, **facts: object) -> Case:
+def open_thing(key: object, office: str = "RUH", **facts: object) -> Case:
     return services.case_open(
         case_type="thing-review",
         subject_kind="test.thing",
         subject_key=key,
         title=f"thing {key}",
-        office_code="RUH",
+        office_code=office,
         facts=facts,
     )
 
@@ -254,17 +254,18 @@ def test_absences_never_overlap_and_the_hr_file_is_all_or_nothing(team) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_assignment_never_doubles_and_stays_fair(officer_function, tmp_path: Path) -> None:
-    """Four producers on four connections open 60 cases at once into one round-robin queue."""
+    """Four producers on four connections open 60 cases at once into one round-robin queue.
+    (At head office: a transactional test may follow another that emptied the offices table.)"""
     services.case_types_load()
     for name in ("huda", "omar", "lina"):
-        staff(name, officer_function)
+        staff(name, officer_function, office="HQ")
     load_thing(tmp_path)
     errors: list[BaseException] = []
 
     def producer(offset: int) -> None:
         try:
             for n in range(15):
-                open_thing(f"{offset}-{n}")
+                open_thing(f"{offset}-{n}", office="HQ")
         except BaseException as error:  # reported below
             errors.append(error)
         finally:
