@@ -44,6 +44,7 @@ class DemoAccount:
     org_kind: str = ""
     org_key: str = ""
     job_function: str = ""
+    mobile: str = ""
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -65,6 +66,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "J3H3Z7IZTT5L3S5TM4AYY6QTTHLU6GNF",
         OrganisationKind.ESTABLISHMENT,
         "7000000001",
+        mobile="+966500000101",
     ),
     DemoAccount(
         "hospital",
@@ -134,6 +136,7 @@ def demo_accounts_load() -> list[DemoAccountRow]:
                 audience=account.audience,
                 first_name=account.first_name,
                 last_name=account.last_name,
+                mobile=account.mobile,
             )
             user.set_password(DEMO_PASSWORD)
             user.save()

@@ -40,6 +40,13 @@ class User(AbstractUser):
         default="ar",
         help_text=_("The language the portal uses for this user."),
     )
+    mobile = models.CharField(
+        _("mobile number"),
+        max_length=16,
+        blank=True,
+        db_default="",  # rows written with COPY (populate, bulk upload) leave it out
+        help_text=_("A Saudi mobile number (+9665XXXXXXXX) for text messages about the user's requests."),
+    )
     date_display = models.CharField(
         _("date display"),
         max_length=16,

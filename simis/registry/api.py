@@ -741,6 +741,7 @@ def contributor_create(request: HttpRequest, number: str, payload: ContributorIn
         occupation=payload.occupation,
         wage=wage_input(payload.wage),
         external_old_law_months=payload.external_old_law_months,
+        mobile=payload.mobile,
         request=request,
     )
     body = {

@@ -151,6 +151,11 @@ class ContributorIn(Schema):
         0,
         description="Old-law months outside this register (e.g. civil service), for the regime.",
     )
+    mobile: str = Field(
+        "",
+        max_length=20,
+        description="The worker's Saudi mobile number (05XXXXXXXX or +9665XXXXXXXX), for SMS.",
+    )
 
 
 class PeriodAddIn(Schema):

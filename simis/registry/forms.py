@@ -323,6 +323,16 @@ class ContributorRegisterForm(DatesInPreferredCalendar, forms.Form):
     gender = forms.ChoiceField(
         label=_("Gender"), choices=Gender.choices, help_text=_("As on the identity document.")
     )
+    mobile = forms.CharField(
+        label=_("Mobile number (optional)"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "The worker's Saudi mobile number, e.g. 05XXXXXXXX: the institution texts them when "
+            "their registration is approved."
+        ),
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "inputmode": "tel"}),
+    )
     join_date = DualCalendarDateField(
         label=_("Join date"),
         help_text=_(

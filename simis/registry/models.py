@@ -435,6 +435,13 @@ class Person(models.Model):
         verbose_name=_("portal user"),
         help_text=_("The insured person's own portal account, if any."),
     )
+    mobile = models.CharField(
+        _("mobile number"),
+        max_length=16,
+        blank=True,
+        db_default="",  # rows written with COPY (populate, bulk upload) leave it out
+        help_text=_("A Saudi mobile number for the institution's text messages, stored as +9665XXXXXXXX."),
+    )
     registered_on = models.DateField(_("registered on"), help_text=_("The day of first registration."))
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 

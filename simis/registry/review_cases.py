@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from simis.core.dates import months_between
+from simis.notifications.public import SmsTemplate, sms_language_for, sms_send
 from simis.registry.choices import EngagementStatus, ReviewDecision, ReviewReason
 from simis.registry.models import Engagement, Office
 from simis.workflow.public import Case, SubjectHandler, case_open
@@ -82,11 +83,37 @@ def _on_closed(case: Case, outcome: str, actor: Any) -> None:
     engagement = Engagement.objects.filter(pk=int(case.subject_key)).first()
     if engagement is None or engagement.status != EngagementStatus.PENDING_REVIEW:
         return
-    engagement_review_decide(
+    reason = engagement.review_reason
+    decided = engagement_review_decide(
         actor=actor,
         engagement=engagement,
         decision=ReviewDecision.APPROVED if outcome == "approved" else ReviewDecision.REJECTED,
         note=f"case {case.number}",
+    )
+    if decided is not None and outcome == "approved" and reason == ReviewReason.LATE_REGISTRATION:
+        registration_approved_notify(decided, actor=actor, reference=case.number)
+
+
+def registration_approved_notify(engagement: Engagement, *, actor: Any, reference: str = "") -> None:
+    """The contributor's SMS on the final approval of a registration (CH-5): queued in the
+    approving transaction, once per period whatever retries happen; nothing without a mobile."""
+    person = engagement.person
+    if not person.mobile:
+        return
+    language = sms_language_for(person.user) if person.user_id else "ar"
+    establishment = engagement.establishment
+    sms_send(
+        to=person.mobile,
+        template=SmsTemplate.REGISTRATION_APPROVED,
+        context={
+            "name": person.first_name_ar if language == "ar" else person.first_name_en,
+            "establishment": establishment.name_ar if language == "ar" else establishment.name_en,
+            "reference": reference or str(person.contributor_number),
+        },
+        language=language,
+        idempotency_key=f"registration-approved-{engagement.pk}",
+        related=(SUBJECT_KIND, str(engagement.pk)),
+        actor=actor,
     )
 
 

@@ -39,6 +39,7 @@ from simis.identity.public import (
     organisation_bind,
     user_scope,
 )
+from simis.notifications.public import phone_normalise
 from simis.registry import rules
 from simis.registry.actions import RegistryAction
 from simis.registry.choices import (
@@ -64,7 +65,7 @@ from simis.registry.models import (
     Wage,
     WageBatch,
 )
-from simis.registry.review_cases import review_case_open
+from simis.registry.review_cases import registration_approved_notify, review_case_open
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -710,6 +711,7 @@ def contributor_register(
     wage: WageInput,
     birth_date_calendar: Calendar | str = Calendar.GREGORIAN,
     external_old_law_months: int = 0,
+    mobile: str = "",
     requested_on: date | None = None,
     request: HttpRequest | None = None,
 ) -> ContributorRegistration:
@@ -745,6 +747,7 @@ def contributor_register(
                 number=doc.number,
                 contributor_number=existing.person.contributor_number,
             )
+    mobile = phone_normalise(mobile) if mobile.strip() else ""
     read = parameter_reader()
     derivation = rules.regime_derive(
         birth_date=birth_date,
@@ -774,6 +777,7 @@ def contributor_register(
         regime_inputs=derivation.as_record(),
         regime_derived_on=today,
         registered_on=today,
+        mobile=mobile,
     )
     person.refresh_from_db(fields=["contributor_number"])
     try:
@@ -832,7 +836,8 @@ def contributor_register(
         extra={"timing": timing.as_record()},
         request=request,
     )
-    review_case_open(engagement, actor=actor, request=request)
+    if review_case_open(engagement, actor=actor, request=request) is None:
+        registration_approved_notify(engagement, actor=actor)  # on time: approved as registered
     return ContributorRegistration(person, engagement, first_wage)
 
 

@@ -180,6 +180,8 @@ CONTRIBUTOR_FIELDS = {
     "REG-210": "birth_date",
     "REG-211": "passport_number",
     "REG-213": "gender",
+    "NTF-001": "mobile",
+    "NTF-002": "mobile",
     "REG-301": "join_date",
     "REG-302": "join_date",
     "REG-303": "join_date",
@@ -729,6 +731,7 @@ def contributor_new(request: HttpRequest, number: str) -> HttpResponse:
                 join_date=data["join_date"],
                 occupation=data["occupation"],
                 wage=_wage_input(data),
+                mobile=data["mobile"],
                 request=request,
             )
         except SimisError as error:

@@ -12,9 +12,12 @@ class WorkflowConfig(AppConfig):
         from simis.identity.public import Audience, register_sensitive_permission
         from simis.portal.public import register_nav_item
         from simis.workflow.actions import WorkflowAction
+        from simis.workflow.events import case_listener_register
+        from simis.workflow.notify import submitter_notify
         from simis.workflow.services import SENSITIVE_DECISION
 
         audit_actions_register(WorkflowAction)
+        case_listener_register(submitter_notify)
         register_sensitive_permission(SENSITIVE_DECISION)
         register_nav_item(
             key="workflow-inbox",

@@ -10,6 +10,7 @@ from django.test import Client
 
 from simis.audit.models import AuditEntry
 from simis.core.errors import SimisError
+from simis.notifications.public import SmsMessage
 from simis.identity.step_up import SESSION_STEP_UP
 from simis.identity.tests.conftest import register_key, sign_in, step_up
 from simis.identity.tests.soft_webauthn import SoftAuthenticator
@@ -24,7 +25,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_late_registration_is_reviewed_with_a_step_up(client: Client, nour, team) -> None:  # noqa: F811
-    registration = register(nour.officer, nour.main, join_date=date(2026, 1, 5))
+    nour.officer.mobile = "+966500000101"
+    nour.officer.save(update_fields=["mobile"])
+    registration = register(nour.officer, nour.main, join_date=date(2026, 1, 5), mobile="٠٥٥١٢٣٤٥٦٧")
+    assert registration.person.mobile == "+966551234567"
+    assert not SmsMessage.objects.exists()  # waiting for review: nothing approved yet
     engagement = registration.engagement
     case = Case.objects.get(subject_kind="registry.engagement", subject_key=str(engagement.pk))
     assert case.version.case_type.code == "registration-late" and case.office_code == "RUH"
@@ -62,6 +67,12 @@ def test_a_late_registration_is_reviewed_with_a_step_up(client: Client, nour, te
     decided = AuditEntry.objects.get(action="workflow.task_decided")
     assert decided.after["stepped_up"] is True and decided.actor_id == reviewer.user.pk
     assert AuditEntry.objects.filter(action="registry.engagement_reviewed").exists()
+    # The contributor is told of the final approval, the submitter of the decision; once each.
+    texts = {m.template_key: m for m in SmsMessage.objects.all()}
+    assert set(texts) == {"registration.approved", "case.decided"}
+    approved = texts["registration.approved"]
+    assert approved.recipient == "+966551234567" and case.number in approved.text
+    assert texts["case.decided"].recipient == "+966500000101"
 
 
 def test_a_rejected_late_registration_is_removed(nour, team) -> None:  # noqa: F811
