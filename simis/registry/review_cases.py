@@ -54,6 +54,42 @@ def review_case_open(
     )
 
 
+def review_cases_sweep(*, limit: int = 500) -> int:
+    """Opens the review cases of pending periods that have none — written in bulk (an uploaded
+    file, a generated population) rather than through the services. Each in its own transaction,
+    oldest first, at most ``limit`` per run; returns how many were opened."""
+    from django.db import transaction
+
+    from simis.workflow.public import cases_open_for_subjects
+
+    pending = list(
+        Engagement.objects.filter(status=EngagementStatus.PENDING_REVIEW)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    opened = 0
+    for start in range(0, len(pending), 5000):
+        keys = pending[start : start + 5000]
+        covered = cases_open_for_subjects(SUBJECT_KIND, keys, include_closed=True)
+        for pk in keys:
+            if str(pk) in covered:
+                continue
+            with transaction.atomic():
+                engagement = (
+                    Engagement.objects.select_for_update(skip_locked=True)
+                    .select_related("person", "establishment")
+                    .filter(pk=pk, status=EngagementStatus.PENDING_REVIEW)
+                    .first()
+                )
+                if engagement is None:
+                    continue
+                review_case_open(engagement, actor=None)
+            opened += 1
+            if opened >= limit:
+                return opened
+    return opened
+
+
 def _describe(key: str) -> list[tuple[str, str]]:
     engagement = (
         Engagement.objects.select_related("person", "establishment", "occupation").filter(pk=int(key)).first()

@@ -190,14 +190,13 @@ def case_for_subject(kind: str, key: Any) -> Case | None:
     return Case.objects.filter(subject_kind=kind, subject_key=str(key)).order_by("-opened_at", "-pk").first()
 
 
-def cases_open_for_subjects(kind: str, keys: Iterable[Any]) -> set[str]:
-    """Which of ``keys`` have a case not yet closed."""
+def cases_open_for_subjects(kind: str, keys: Iterable[Any], *, include_closed: bool = False) -> set[str]:
+    """Which of ``keys`` have a case not yet closed (or any case at all, ``include_closed``)."""
     wanted = [str(k) for k in keys]
-    return set(
-        Case.objects.filter(subject_kind=kind, subject_key__in=wanted)
-        .exclude(status__in=CLOSED_STATUSES)
-        .values_list("subject_key", flat=True)
-    )
+    cases = Case.objects.filter(subject_kind=kind, subject_key__in=wanted)
+    if not include_closed:
+        cases = cases.exclude(status__in=CLOSED_STATUSES)
+    return set(cases.values_list("subject_key", flat=True))
 
 
 def cases_submitted_by(user: Any) -> QuerySet[Case]:

@@ -10,10 +10,10 @@ from django.test import Client
 
 from simis.audit.models import AuditEntry
 from simis.core.errors import SimisError
-from simis.notifications.public import SmsMessage
 from simis.identity.step_up import SESSION_STEP_UP
 from simis.identity.tests.conftest import register_key, sign_in, step_up
 from simis.identity.tests.soft_webauthn import SoftAuthenticator
+from simis.notifications.public import SmsMessage
 from simis.registry.choices import EngagementStatus
 from simis.registry.models import Engagement
 from simis.registry.tests.conftest import khalid, nour, parameters, reference_rows  # noqa: F401 (fixtures)
@@ -96,3 +96,22 @@ def test_other_staff_and_employers_cannot_open_someone_elses_task(client: Client
     client.force_login(PERSONAS["salem"].user)
     other = client.post(f"/workflow/tasks/{task.pk}/", {"decision": "approve"})
     assert other.status_code == 200 and b"WFL-011" in other.content
+
+
+def test_pending_periods_written_in_bulk_get_their_cases_from_the_sweep(nour, team) -> None:  # noqa: F811
+    from simis.registry.review_cases import review_cases_sweep
+
+    late = register(nour.officer, nour.main, join_date=date(2026, 1, 5))  # through the service: has its case
+    on_time = register(nour.officer, nour.main)
+    # As a COPY-loaded late registration arrives: pending, with no case.
+    Engagement.objects.filter(pk=on_time.engagement.pk).update(
+        status=EngagementStatus.PENDING_REVIEW,
+        review_reason="late_registration",
+        disputed_from=date(2026, 1, 1),
+        disputed_until=date(2026, 3, 1),
+    )
+    assert review_cases_sweep() == 1
+    assert review_cases_sweep() == 0
+    swept = Case.objects.get(subject_key=str(on_time.engagement.pk))
+    assert swept.status == CaseStatus.OPEN and swept.submitted_by is None and swept.tasks.count() == 1
+    assert Case.objects.filter(subject_key=str(late.engagement.pk)).count() == 1
