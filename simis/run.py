@@ -34,6 +34,8 @@ def main() -> int:
     _manage("migrate", "--no-input", "-v", "0")
     _manage("createcachetable")
     _manage("parameters_load")
+    _manage("case_types_load")
+    _manage("document_types_load")
     _manage("collectstatic", "--no-input", "-v", "0")
     _manage("demo_load")
     _manage("demo_registry_load")

@@ -18,6 +18,10 @@ class WorkflowConfig(AppConfig):
 
         audit_actions_register(WorkflowAction)
         case_listener_register(submitter_notify)
+
+        from simis.workflow.documents import register as documents_register
+
+        documents_register()
         register_sensitive_permission(SENSITIVE_DECISION)
         register_nav_item(
             key="workflow-inbox",

@@ -349,6 +349,9 @@ def case_open(
         opened_at=now,
     )
     _ledger(case, None, "opened", actor=submitted_by, now=now, details={"version": version.version})
+    from simis.workflow.documents import case_folder
+
+    case_folder(case, actor=submitted_by)
     if steps:
         _task_open(case, steps[0], now=now)
         case.save(update_fields=["current_step"])

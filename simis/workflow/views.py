@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from simis.core.errors import SimisError
 from simis.identity.public import Audience, step_up_is_fresh
 from simis.workflow import selectors, services
+from simis.workflow.documents import FOLDER_KIND
 from simis.workflow.errors import WorkflowError
 from simis.workflow.models import AbsenceKind, StaffAbsence, TaskStatus
 from simis.workflow.rules import Decision, SlaState
@@ -146,9 +147,28 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             "sla": _sla(task, now),
             "step_up_fresh": step_up_is_fresh(request),
             "step_up_decisions": [d.label for d in step.step_up],
-            "documents": definition.documents,
+            "documents": _documents(case, definition),
+            "folder": _folder(case),
         },
     )
+
+
+def _folder(case: Any) -> Any:
+    from simis.documents.public import folder_of
+
+    return folder_of(FOLDER_KIND, str(case.pk))
+
+
+def _documents(case: Any, definition: Any) -> list[dict[str, Any]]:
+    """The papers the case type needs, each with its type, whether it arrived, and its newest version."""
+    from simis.documents.public import document_types_active, folder_latest_documents
+
+    folder = _folder(case)
+    latest = {d.document_type.code: d for d in folder_latest_documents(folder)} if folder else {}
+    types = {t.code: t for t in document_types_active()}
+    return [
+        {"code": code, "type": types.get(code), "document": latest.get(code)} for code in definition.documents
+    ]
 
 
 def _sla(task: Any, now: Any) -> str:

@@ -115,3 +115,44 @@ def test_pending_periods_written_in_bulk_get_their_cases_from_the_sweep(nour, te
     swept = Case.objects.get(subject_key=str(on_time.engagement.pk))
     assert swept.status == CaseStatus.OPEN and swept.submitted_by is None and swept.tasks.count() == 1
     assert Case.objects.filter(subject_key=str(late.engagement.pk)).count() == 1
+
+
+def test_a_scanned_paper_lands_on_its_case_and_wakes_it(
+    nour, team, django_capture_on_commit_callbacks
+) -> None:  # noqa: F811
+    """The reviewer asks for the employment contract; the office prints the case's cover sheet,
+    scans it on top of the signed contract; the document lands in the case's folder and the case
+    resumes with its clock restarted."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from simis.documents.public import DocumentType, document_types_load, folder_latest_documents, folder_of
+    from simis.documents.tests.scans import batch_pdf, cover_page, scanned, signed_page
+    from simis.workflow.services import task_decide
+
+    document_types_load()
+    registration = register(nour.officer, nour.main, join_date=date(2026, 1, 5))
+    case = Case.objects.get(subject_key=str(registration.engagement.pk))
+    task = case.tasks.get(status=TaskStatus.OPEN)
+    task_decide(
+        actor=task.assignee, task=task, decision="request_documents", note="The signed contract, please."
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_DOCUMENTS
+
+    folder = folder_of("workflow.case", str(case.pk))
+    assert folder is not None
+    contract = DocumentType.objects.get(code="EMPLOYMENT_CONTRACT")
+    data = batch_pdf([scanned(cover_page(folder, contract)), scanned(signed_page(0))])
+    from simis.documents.services import scan_batch_process, scan_batch_receive
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = scan_batch_receive(
+            SimpleUploadedFile("scan.pdf", data), actor=task.assignee, office_code="RUH"
+        )
+        scan_batch_process(batch_id=batch.pk)
+    (document,) = folder_latest_documents(folder)
+    assert document.document_type.code == "EMPLOYMENT_CONTRACT"
+    case.refresh_from_db()
+    task.refresh_from_db()
+    assert case.status == CaseStatus.OPEN and not task.paused
+    assert case.decisions.filter(kind="document").exists()
