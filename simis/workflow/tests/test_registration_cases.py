@@ -118,8 +118,10 @@ def test_pending_periods_written_in_bulk_get_their_cases_from_the_sweep(nour, te
 
 
 def test_a_scanned_paper_lands_on_its_case_and_wakes_it(
-    nour, team, django_capture_on_commit_callbacks
-) -> None:  # noqa: F811
+    nour,  # noqa: F811
+    team,
+    django_capture_on_commit_callbacks,
+) -> None:
     """The reviewer asks for the employment contract; the office prints the case's cover sheet,
     scans it on top of the signed contract; the document lands in the case's folder and the case
     resumes with its clock restarted."""
