@@ -107,9 +107,11 @@ def _describe(key: str) -> list[tuple[str, str]]:
     if engagement.review_reason:
         lines.append((_("Review reason"), str(ReviewReason(engagement.review_reason).label)))
     if engagement.disputed_from:
-        lines.append(
-            (_("Disputed months"), f"{engagement.disputed_from:%Y-%m} … {engagement.disputed_until:%Y-%m}")
-        )
+        months = _("from %(start)s to %(end)s") % {
+            "start": f"{engagement.disputed_from:%Y-%m}",
+            "end": f"{engagement.disputed_until:%Y-%m}",
+        }
+        lines.append((_("Disputed months"), months))
     return lines
 
 

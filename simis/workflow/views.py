@@ -24,7 +24,7 @@ from simis.identity.public import Audience, step_up_is_fresh
 from simis.workflow import selectors, services
 from simis.workflow.documents import FOLDER_KIND
 from simis.workflow.errors import WorkflowError
-from simis.workflow.models import AbsenceKind, StaffAbsence, TaskStatus
+from simis.workflow.models import AbsenceKind, CaseStatus, StaffAbsence, TaskStatus
 from simis.workflow.rules import Decision, SlaState
 
 
@@ -72,7 +72,6 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=Decision.choices,
-        widget=forms.RadioSelect,
         help_text=_("Approve moves the case on; the other decisions need a note for the submitter."),
     )
     note = forms.CharField(
@@ -140,7 +139,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             "steps": definition.steps,
             "subject_lines": handler.describe(case.subject_key),
             "subject_url": handler.url(case.subject_key),
-            "history": selectors.case_history(case),
+            "history": _named(selectors.case_history(case), definition),
             "form": form,
             "mine": task.assignee_id == request.user.pk and task.status == TaskStatus.OPEN,
             "claimable": task.assignee_id is None and task.status == TaskStatus.OPEN,
@@ -151,6 +150,19 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             "folder": _folder(case),
         },
     )
+
+
+def _named(history: list[Any], definition: Any) -> list[Any]:
+    """Each history entry with its step's name in the reader's language (``step_name``)."""
+    from django.utils.translation import get_language
+
+    language = get_language() or "ar"
+    names = {step.code: step.name(language) for step in definition.steps}
+    labels = {**dict(Decision.choices), **dict(CaseStatus.choices)}
+    for entry in history:
+        entry.step_name = names.get(entry.step_code, entry.step_code)
+        entry.decision_label = labels.get(entry.decision, entry.decision)
+    return history
 
 
 def _folder(case: Any) -> Any:
@@ -198,7 +210,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "definition": definition,
-            "history": selectors.case_history(case),
+            "history": _named(selectors.case_history(case), definition),
             "subject_lines": services.subject_handler(case.subject_kind).describe(case.subject_key),
             "is_submitter": case.submitted_by_id == request.user.pk,
         },

@@ -57,7 +57,7 @@ def test_a_late_registration_is_reviewed_with_a_step_up(client: Client, nour, te
     done = step_up(client, key, url)
     assert done.status_code == 302
     page = client.get(url)
-    assert page.status_code == 200 and b'value="approve"' in page.content
+    assert page.status_code == 200 and b'value="approve" selected' in page.content
     approved = client.post(url, {"decision": "approve", "note": ""})
     assert approved.status_code == 302 and approved["Location"] == "/workflow/inbox/"
     engagement.refresh_from_db()
