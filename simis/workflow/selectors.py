@@ -114,12 +114,14 @@ def inbox(
     page = list(rows.select_related("case", "case__version__case_type").order_by("due_at", "pk")[: limit + 1])
     more = len(page) > limit
     page = page[:limit]
+    names = _step_names({t.case.version_id: t.case.version for t in page}, arabic)
     return InboxPage(
         rows=[
             InboxRow(
                 t,
                 sla_state(created_at=t.created_at, due_at=t.due_at, now=now, paused=t.paused),
                 now - t.created_at,
+                names.get((t.case.version_id, t.step_code), t.step_code),
             )
             for t in page
         ],
