@@ -46,6 +46,7 @@ class InboxRow:
     task: Task
     sla: SlaState
     age: timedelta
+    step_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,11 @@ def inbox(
             due, pk = None, 0
         if due is not None:
             rows = rows.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk))
-    page = list(rows.select_related("case", "case__version__case_type").order_by("due_at", "pk")[: limit + 1])
+    page = list(
+        rows.select_related("case", "case__version", "case__version__case_type").order_by("due_at", "pk")[
+            : limit + 1
+        ]
+    )
     more = len(page) > limit
     page = page[:limit]
     names = _step_names({t.case.version_id: t.case.version for t in page}, arabic)
@@ -129,6 +134,17 @@ def inbox(
         next_after=f"{page[-1].due_at.isoformat()}_{page[-1].pk}" if more and page else None,
         case_types=case_types,
     )
+
+
+def _step_names(versions: dict[int, Any], arabic: bool) -> dict[tuple[int, str], str]:
+    """``{(version id, step code): name}`` for the case-type versions on a page."""
+    from simis.workflow.rules import definition_parse
+
+    names = {}
+    for pk, version in versions.items():
+        for step in definition_parse(version.definition).steps:
+            names[(pk, step.code)] = step.name_ar if arabic else step.name_en
+    return names
 
 
 def _job_function_codes(user: Any) -> list[str]:
