@@ -187,4 +187,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unexpected error in %s %s", request.method, request.path)
+    # REL-3: recorded with the request id and partner, and the quality owner alerted.
+    from simis.notifications.public import error_capture
+
+    error_capture(exc, source="api", request=request)
     return error_response(SimisError(ApiError.INTERNAL))
