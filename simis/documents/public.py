@@ -14,6 +14,7 @@ from simis.documents.models import Document, DocumentFolder, DocumentType
 from simis.documents.owners import folder_owner_register
 from simis.documents.rules import CoverCode, code_parse, cover_code
 from simis.documents.selectors import (
+    cover_sheet_url,
     document_get,
     document_types_active,
     folder_documents,
@@ -42,6 +43,7 @@ __all__ = [
     "code_parse",
     "cover_code",
     "cover_sheet_pdf",
+    "cover_sheet_url",
     "document_add",
     "document_get",
     "document_open",

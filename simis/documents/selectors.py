@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -30,7 +31,14 @@ def folder_of(owner_kind: str, owner_key: str) -> DocumentFolder | None:
 
 
 def folder_url(folder: DocumentFolder) -> str:
+    """The folder's page (documents, versions, cover sheets to print)."""
     return reverse("documents:folder", args=[folder.pk])
+
+
+def cover_sheet_url(folder: DocumentFolder, type_code: str, *, language: str = "ar") -> str:
+    """The printable cover sheet of ``type_code`` for the folder (opens as a PDF)."""
+    query = urlencode({"document_type": type_code, "language": language})
+    return f"{reverse('documents:cover-sheet', args=[folder.pk])}?{query}"
 
 
 def folder_documents(folder: DocumentFolder) -> QuerySet[Document]:

@@ -91,3 +91,22 @@ NOT_SCANS = {
     "csv": "الاسم,الهوية\nسارة,1000000008\n".encode(),
     "gif": b"GIF89a" + b"\x00" * 30,
 }
+
+
+def pdf_hiding_a_bomb() -> bytes:
+    """An ordinary A4 page that draws one image whose header says 100,000 × 100,000 pixels."""
+    content = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
+    packed = zlib.compress(b"\x00" * 1024)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 5 0 R >> >>"
+        b" /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Image /Width 100000 /Height 100000 /ColorSpace /DeviceGray"
+        b" /BitsPerComponent 1 /Filter /FlateDecode /Length %d >>\nstream\n"
+        % len(packed)
+        + packed
+        + b"\nendstream",
+    ]
+    return _pdf(objects)

@@ -18,7 +18,13 @@ from simis.core.errors import SimisError
 from simis.documents.models import DocumentFile, ScanBatch
 from simis.documents.scans import Limits, batch_inspect
 from simis.documents.services import scan_batch_receive
-from simis.documents.tests.hostile import NOT_SCANS, encrypted_pdf, pdf_of_blank_pages, png_bomb
+from simis.documents.tests.hostile import (
+    NOT_SCANS,
+    encrypted_pdf,
+    pdf_hiding_a_bomb,
+    pdf_of_blank_pages,
+    png_bomb,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +83,11 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(khalid: Any, docum
     error = refused(bomb, khalid, name="page.png")
     assert (error.code, error.params["pixels"]) == ("DOC-005", "10000000000")
     assert_store_empty(document_store)
+
+
+def test_a_bomb_hidden_in_a_small_pdf_page_is_refused(khalid: Any) -> None:
+    error = refused(pdf_hiding_a_bomb(), khalid)
+    assert (error.code, error.params["pixels"]) == ("DOC-005", 10**10)
 
 
 def test_a_page_larger_than_the_limit_is_refused(khalid: Any, settings: Any) -> None:

@@ -199,6 +199,32 @@ def test_several_documents_in_one_bilevel_tiff(khalid: Any, cases: Cases, types:
     assert len(pdf_pages(stored_bytes(Document.objects.get(folder=second).file))) == 2
 
 
+def test_a_pdf_made_on_a_computer_is_read_too(khalid: Any, cases: Cases, types: None) -> None:
+    """No scanner: the cover sheet and a letter as vector PDF pages (rasterised to be read)."""
+    import io
+
+    from simis.documents.cover_sheets import cover_sheet_pdf
+    from simis.documents.tests.scans import _letter
+
+    folder = cases.folder("CASE-3501")
+    contract = DocumentType.objects.get(code="EMPLOYMENT_CONTRACT")
+    combined = pdfium.PdfDocument.new()
+    for part in (cover_sheet_pdf(folder, contract, language="en"), _letter(0, "Ravi Kumar")):
+        source = pdfium.PdfDocument(part)
+        combined.import_pages(source)
+        source.close()
+    buffer = io.BytesIO()
+    combined.save(buffer)
+    combined.close()
+    batch = intake(buffer.getvalue(), khalid)
+    document = Document.objects.get(folder=folder)
+    assert (batch.documents_attached, document.batch_pages) == (1, [2])
+    # Copied, not rasterised: the letter's text is still text.
+    copied = pdfium.PdfDocument(stored_bytes(document.file))
+    assert "Ravi Kumar" in copied[0].get_textpage().get_text_range()
+    copied.close()
+
+
 def test_pages_before_any_cover_sheet_wait_in_the_queue(khalid: Any, cases: Cases, types: None) -> None:
     folder = cases.folder("CASE-4001")
     sick = DocumentType.objects.get(code="SICK_LEAVE")
