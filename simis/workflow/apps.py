@@ -36,6 +36,7 @@ class WorkflowConfig(AppConfig):
             url_name="workflow:team",
             label=_("Team"),
             audiences={Audience.STAFF},
+            permission="workflow.supervise",
             icon="users",
             order=11,
         )
