@@ -209,6 +209,10 @@ SIMIS_SESSION_LIMITS = {
 SESSION_COOKIE_AGE = 24 * 3600
 # A sensitive permission needs a WebAuthn verification at most this old.
 SIMIS_STEP_UP_MAX_AGE = env_int("SIMIS_STEP_UP_MAX_AGE", 300)
+# Scan batches (documents): the largest file, the most pages, the most pixels a page may have.
+SIMIS_DOCUMENTS_MAX_BYTES = env_int("SIMIS_DOCUMENTS_MAX_BYTES", 100 * 1024 * 1024)
+SIMIS_DOCUMENTS_MAX_PAGES = env_int("SIMIS_DOCUMENTS_MAX_PAGES", 500)
+SIMIS_DOCUMENTS_MAX_PAGE_PIXELS = env_int("SIMIS_DOCUMENTS_MAX_PAGE_PIXELS", 89_478_485)  # Pillow's own limit
 # The office whose staff hold the steps a case type assigns to the head office (workflow).
 SIMIS_HEAD_OFFICE = env_str("SIMIS_HEAD_OFFICE", "HQ")
 
@@ -259,6 +263,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "procrastinate": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # it logs every rendering step at INFO
+        "fontTools": {"level": "WARNING"},
         "procrastinate.worker": {"level": "INFO"},
     },
 }
