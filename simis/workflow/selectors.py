@@ -314,3 +314,7 @@ def staff_for_reassignment(task: Task) -> list[Any]:
 
     ids = eligible_user_ids(task.job_function, task.office_code, timezone.localdate())
     return list(get_user_model().objects.filter(pk__in=ids).order_by("username"))
+
+
+def staff_profiles() -> QuerySet[StaffProfile]:
+    return StaffProfile.objects.select_related("user").order_by("office_code", "user__username")

@@ -332,6 +332,26 @@ class HrFileForm(forms.Form):
     )
 
 
+class StaffProfileForm(forms.Form):
+    username = forms.CharField(
+        label=_("User name"), max_length=150, help_text=_("The member of staff's user name.")
+    )
+    office_code = forms.CharField(
+        label=_("Office"), max_length=8, help_text=_("The office code, e.g. RUH; HQ for head office.")
+    )
+    capacity = forms.DecimalField(
+        label=_("Capacity"),
+        min_value=0,
+        max_value=1,
+        decimal_places=2,
+        initial=1,
+        help_text=_("1 for full time, 0.5 for half time; 0 takes no new tasks."),
+    )
+    supervisor = forms.BooleanField(
+        label=_("Supervisor"), required=False, help_text=_("Supervises the staff of the office.")
+    )
+
+
 def _may_manage_availability(request: HttpRequest) -> None:
     if not request.user.has_perm("workflow.manage_availability"):
         raise PermissionDenied
@@ -345,7 +365,24 @@ def availability(request: HttpRequest) -> HttpResponse:
         request.POST if request.POST.get("form") == "hr" else None,
         request.FILES if request.POST.get("form") == "hr" else None,
     )
+    profile_form = StaffProfileForm(request.POST if request.POST.get("form") == "profile" else None)
     hr_result = None
+    if request.method == "POST" and request.POST.get("form") == "profile" and profile_form.is_valid():
+        data = profile_form.cleaned_data
+        try:
+            services.staff_profile_set(
+                actor=request.user,
+                user=data["username"],
+                office_code=data["office_code"],
+                capacity=data["capacity"],
+                supervisor=data["supervisor"],
+                request=request,
+            )
+        except SimisError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Staff office and capacity saved."))
+            return redirect("workflow:availability")
     if request.method == "POST" and request.POST.get("form") == "absence" and form.is_valid():
         try:
             services.absence_add(
@@ -386,6 +423,8 @@ def availability(request: HttpRequest) -> HttpResponse:
             "form": form,
             "hr_form": hr_form,
             "hr_result": hr_result,
+            "profile_form": profile_form,
+            "profiles": selectors.staff_profiles(),
             "today": timezone.localdate(),
         },
     )
