@@ -35,36 +35,15 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scratch import admin, server_url, with_database
 
 BENCH_DB = "documents_bench"
 FOLDERS = 40
 TYPES = ("WORK_INJURY_REPORT", "MEDICAL_REPORT", "SIGNED_APPLICATION", "EMPLOYMENT_CONTRACT", "HEIRS_DEED")
-
-
-def _server_url() -> str:
-    os.environ.setdefault("SIMIS_TESTING", "true")
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        from simis import devdb
-
-        devdb.start(quiet=True)
-        url = devdb.DEFAULT_URL
-    return url
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-def _admin(url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as connection:
-        connection.execute(statement)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,10 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args(argv)
 
-    url = _server_url()
-    _admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    _admin(url, f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = _with_database(url, BENCH_DB)
+    url = server_url()
+    admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    admin(url, f"CREATE DATABASE {BENCH_DB}")
+    os.environ["DATABASE_URL"] = with_database(url, BENCH_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SIMIS_LOG_LEVEL", "WARNING")
     import logging
@@ -108,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         connections.close_all()
         store.cleanup()
         if not args.keep:
-            _admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def _run(args: Any, call_command: Any) -> int:

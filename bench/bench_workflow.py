@@ -31,9 +31,11 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scratch import admin, server_url, with_database
 
 BENCH_DB = "workflow_bench"
 TARGET_INBOX_MS = 150.0
@@ -52,29 +54,6 @@ steps:
   - {code: review, name_ar: مراجعة, name_en: Review, job_function: registration-officer, routing: round_robin,
      target_hours: 48, decisions: [approve, reject, return, request_documents]}
 """
-
-
-def _server_url() -> str:
-    os.environ.setdefault("SIMIS_TESTING", "true")
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        from simis import devdb
-
-        devdb.start(quiet=True)
-        url = devdb.DEFAULT_URL
-    return url
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-def _admin(url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as connection:
-        connection.execute(statement)
 
 
 def _percentile(samples: list[float], share: float) -> float:
@@ -96,10 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    url = _server_url()
-    _admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    _admin(url, f"CREATE DATABASE {BENCH_DB}")
-    bench_url = _with_database(url, BENCH_DB)
+    url = server_url()
+    admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    admin(url, f"CREATE DATABASE {BENCH_DB}")
+    bench_url = with_database(url, BENCH_DB)
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -304,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         connections.close_all()
         if not args.keep:
-            _admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
     return 0
 
 
