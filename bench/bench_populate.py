@@ -192,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=25_000)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 3, 15))
     parser.add_argument("--breakdown", action="store_true")
+    parser.add_argument("--steps", action="store_true", help="seconds of each step after the last batch")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--no-baseline", action="store_true", help="populate only, no bare COPY")
     args = parser.parse_args(argv)
 
     server = _server_url()
@@ -227,22 +229,33 @@ def main(argv: list[str] | None = None) -> int:
         backend_before = _cpu_seconds(backend)
         own_before = resource.getrusage(resource.RUSAGE_SELF)
         began = time.perf_counter()
-        result = populate(spec, progress=lambda text: None)
+        said: list[tuple[float, str]] = []
+        result = populate(spec, progress=lambda text: said.append((time.perf_counter(), text)))
         wall = time.perf_counter() - began
         backend_after = _cpu_seconds(backend)
         own = resource.getrusage(resource.RUSAGE_SELF)
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         for line in summary_lines(result):
             print(line)
+        if args.steps:
+            # What followed the last batch, step by step (each until the next step began).
+            marks = [
+                (at, text) for at, text in said if not text.startswith(("contributors:", "establishments:"))
+            ]
+            ends = [at for at, _text in marks[1:]] + [began + wall]
+            for (at, text), end in zip(marks, ends, strict=True):
+                print(f"  {end - at:6.1f} s  {text}")
         cpu = []
         if backend_before is not None and backend_after is not None:
             cpu.append(f"PostgreSQL backend {backend_after - backend_before:.1f} s")
-        cpu.append(f"generator process {children.ru_utime + children.ru_stime:.1f} s")
+        cpu.append(f"generator processes {children.ru_utime + children.ru_stime:.1f} s")
         cpu.append(f"loader {own.ru_utime + own.ru_stime - own_before.ru_utime - own_before.ru_stime:.1f} s")
         print(
             f"CPU: {', '.join(cpu)} (2 cores; wall {wall:.1f} s; load average after {os.getloadavg()[0]:.2f})"
         )
 
+        if args.no_baseline:
+            return 0
         with tempfile.TemporaryDirectory(prefix="populate-bench-") as folder:
             counts = _export(Path(folder))
             bare = _baseline(Path(folder), counts)

@@ -47,6 +47,7 @@ import itertools
 import json
 import math
 import multiprocessing
+import os
 import queue
 import random
 import time
@@ -240,6 +241,8 @@ _NINE_DIGITS = 1_000_000_000
 # Load sizes above this rebuild the plain indexes instead of maintaining them row by row.
 _REBUILD_MINIMUM_ROWS = 50_000
 _MAX_CONTRIBUTORS = 50_000_000
+# Generator processes: as many as there are cores, up to four (one PostgreSQL backend loads).
+_GENERATORS = max(1, min(4, os.cpu_count() or 1))
 _MAX_ESTABLISHMENTS = 5_000_000
 _DAYS_PER_YEAR = 365.2425
 _EARLIEST = date(1975, 1, 1)
@@ -255,11 +258,23 @@ def _copy_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+# One encoder for every record (``json.dumps`` with options builds a new one per call).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _copy_json(text: str) -> str:
+    """JSON text in COPY text format: compact JSON never holds a raw tab, newline or carriage
+    return (it escapes them), so only backslashes need doubling."""
+    return text.replace("\\", "\\\\") if "\\" in text else text
+
+
 def _json(record: dict[str, Any]) -> str:
-    return _copy_text(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+    return _copy_json(_ENCODE(record))
 
 
 NULL = "\\N"
+# Stands for the first coverage date in a record encoded once for many (``_around_first``).
+_FIRST = "@first_covered_on@"
 # Codes written on every row, read once (an enum member's ``.value`` is a descriptor call).
 _ACTIVE = EngagementStatus.ACTIVE.value
 _TERMINATED = EngagementStatus.TERMINATED.value
@@ -297,6 +312,18 @@ class _Weighted:
 
     def pick(self, rng: random.Random) -> Any:
         return self.items[bisect.bisect_right(self.cum, rng.random() * self.total)]
+
+
+class _ByOrdinal(dict[int, Any]):
+    """A dictionary that computes and keeps the value of a day ordinal it does not hold yet."""
+
+    def __init__(self, make: Callable[[int], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, ordinal: int) -> Any:
+        value = self[ordinal] = self.make(ordinal)
+        return value
 
 
 class IntervalReader:
@@ -483,19 +510,55 @@ _LEAVE_LAST_OTHER = _Weighted(
 
 @dataclass
 class _Chunk:
-    """One batch of generated people, in COPY text per table."""
+    """One batch of generated people. Persons are COPY text; the rows of the other tables wait
+    for their ids, which are drawn for the whole chunk once it is made (in chunk order, so the
+    same seed gives the same ids however many processes generate), and hold *local* indexes
+    where they refer to one another:
+
+    - ``identities``: the line after the id;
+    - ``engagements``: ``(body, transferred_from)``, the line between the id and the
+      transferred-from period, and that period's local index (-1 for none);
+    - ``wages``: ``(engagement, tail)``, the period's local index and the line after the
+      period's id; a wage carried over on a transfer is ``(engagement, head, source, rest)``,
+      its inputs naming the source wage by its local index between ``head`` and ``rest``."""
 
     index: int
     persons: list[str]
     identities: list[str]
-    engagements: list[str]
-    wages: list[str]
+    engagements: list[tuple[str, int]]
+    wages: list[tuple[Any, ...]]
     regimes: Counter[str]
     statuses: Counter[str]
     saudis: int
     transfers: int
     earliest: int
     seconds: float
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        return len(self.identities), len(self.engagements), len(self.wages)
+
+    def lines(
+        self, ids: tuple[Sequence[int], Sequence[int], Sequence[int]], now: str
+    ) -> dict[str, list[str]]:
+        """COPY lines per table, with ``ids`` (identity, period and wage ids) in place."""
+        identity_ids, engagement_ids, wage_ids = ids
+        engagements = [
+            f"{engagement_ids[k]}\t{body}\t{NULL if source < 0 else engagement_ids[source]}\t{now}\n"
+            for k, (body, source) in enumerate(self.engagements)
+        ]
+        wages = []
+        for wage_id, row in zip(wage_ids, self.wages, strict=True):
+            if len(row) == 2:
+                wages.append(f"{wage_id}\t{engagement_ids[row[0]]}\t{row[1]}")
+            else:
+                wages.append(f"{wage_id}\t{engagement_ids[row[0]]}\t{row[1]}{wage_ids[row[2]]}{row[3]}")
+        return {
+            "person": self.persons,
+            "identity": [f"{i}\t{tail}" for i, tail in zip(identity_ids, self.identities, strict=True)],
+            "engagement": engagements,
+            "wage": wages,
+        }
 
 
 @dataclass
@@ -512,16 +575,8 @@ class _Batch:
     seconds: float
 
     @classmethod
-    def of(cls, chunk: _Chunk) -> _Batch:
-        blobs = {
-            table: ("".join(lines).encode(), len(lines))
-            for table, lines in (
-                ("person", chunk.persons),
-                ("identity", chunk.identities),
-                ("engagement", chunk.engagements),
-                ("wage", chunk.wages),
-            )
-        }
+    def of(cls, chunk: _Chunk, lines: dict[str, list[str]]) -> _Batch:
+        blobs = {table: ("".join(rows).encode(), len(rows)) for table, rows in lines.items()}
         return cls(
             chunk.index,
             blobs,
@@ -544,25 +599,6 @@ def _draw(sequence: str, count: int) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(_DRAW_SQL, [sequence, count])
         return sorted(row[0] for row in cursor.fetchall())
-
-
-class _IdPool:
-    """Ids drawn from a table's identity sequence in blocks."""
-
-    def __init__(self, sequence: str, block: int, draw: Draw = _draw) -> None:
-        self.sequence = sequence
-        self.block = block
-        self.draw = draw
-        self._ids: list[int] = []
-        self._next = 0
-
-    def take(self) -> int:
-        if self._next >= len(self._ids):
-            self._ids = self.draw(self.sequence, self.block)
-            self._next = 0
-        value = self._ids[self._next]
-        self._next += 1
-        return value
 
 
 def _serial_sequence(model: type[db_models.Model]) -> str:
@@ -591,12 +627,13 @@ class _Generator:
         self.now = timezone.now().isoformat()
         self.histories_from = self._histories_from()
         self.floor_ord = max(self.histories_from, _EARLIEST).toordinal()
-        self._iso: dict[int, str] = {}
-        self._dates: dict[int, date] = {}
+        # Ordinal → ISO text and ordinal → date, filled as asked (a dictionary lookup each).
+        self.iso: dict[int, str] = _ByOrdinal(lambda ordinal: date.fromordinal(ordinal).isoformat())
+        self.day: dict[int, date] = _ByOrdinal(date.fromordinal)
         self._month_last: dict[int, int] = {}
         self._wage_memo: dict[tuple[Any, ...], list[tuple[date, date | None, tuple[str, str, str, str]]]] = {}
-        self._regime_memo: dict[rules.RegimeDerivation, str] = {}
-        self._coverage_memo: dict[tuple[Any, ...], tuple[rules.Coverage, str]] = {}
+        # Records that differ only in the first coverage date: (before, after) that date.
+        self._first_memo: dict[tuple[Any, ...], tuple[str, str]] = {}
         self._occupations: dict[tuple[str, bool], _Weighted] = {}
         self.ests: list[_Est] = []
         self.slots: list[int] = []
@@ -610,22 +647,10 @@ class _Generator:
 
     # -- dates --
 
-    def iso(self, ordinal: int) -> str:
-        text = self._iso.get(ordinal)
-        if text is None:
-            text = self._iso[ordinal] = date.fromordinal(ordinal).isoformat()
-        return text
-
     def month_last(self, ordinal: int) -> int:
         found = self._month_last.get(ordinal)
         if found is None:
-            found = self._month_last[ordinal] = month_end(self.day(ordinal)).toordinal()
-        return found
-
-    def day(self, ordinal: int) -> date:
-        found = self._dates.get(ordinal)
-        if found is None:
-            found = self._dates[ordinal] = date.fromordinal(ordinal)
+            found = self._month_last[ordinal] = month_end(self.day[ordinal]).toordinal()
         return found
 
     def _histories_from(self) -> date:
@@ -872,7 +897,7 @@ class _Generator:
                     _copy_text(est.city),
                     est.office,
                     est.status,
-                    self.iso(est.registered),
+                    self.iso[est.registered],
                     self.now,
                 )
             )
@@ -905,21 +930,15 @@ class _Generator:
     # -- people --
 
     def chunk(
-        self,
-        index: int,
-        start: int,
-        stop: int,
-        person_ids: Sequence[int],
-        numbers: Sequence[int],
-        ids: tuple[_IdPool, _IdPool, _IdPool],
+        self, index: int, start: int, stop: int, person_ids: Sequence[int], numbers: Sequence[int]
     ) -> _Chunk:
-        """People ``start`` … ``stop - 1`` as COPY lines."""
+        """People ``start`` … ``stop - 1``, their rows waiting for ids (see ``_Chunk``)."""
         begun = time.perf_counter()
         rng = random.Random(self.spec.seed * 1_000_003 + index)
         out = _Chunk(index, [], [], [], [], Counter(), Counter(), 0, 0, self.as_of_ord, 0.0)
         seen_gcc: set[tuple[str, str]] = set()
         for i in range(start, stop):
-            self._person(rng, i, person_ids[i], numbers[i], ids, out, seen_gcc)
+            self._person(rng, i, person_ids[i], numbers[i], out, seen_gcc)
         out.seconds = time.perf_counter() - begun
         return out
 
@@ -929,7 +948,6 @@ class _Generator:
         i: int,
         pk: int,
         number: int,
-        ids: tuple[_IdPool, _IdPool, _IdPool],
         out: _Chunk,
         seen_gcc: set[tuple[str, str]],
     ) -> None:
@@ -942,9 +960,9 @@ class _Generator:
         # Civil service before the register (M/41) for a few older Saudis.
         external = rng.randint(12, 180) if who.saudi and who.age >= 35 and rng.random() < 0.03 else 0
         # The regime from every period, then the branches every period is covered for.
-        birth = self.day(who.birth)
+        birth = self.day[who.birth]
         spans = [
-            rules.Span(self.day(p.join), None if p.leave is None else self.day(p.leave)) for p in periods
+            rules.Span(self.day[p.join], None if p.leave is None else self.day[p.leave]) for p in periods
         ]
         derivation = rules.regime_derive(
             birth_date=birth, periods=spans, external_old_law_months=external, read=self.read
@@ -958,16 +976,16 @@ class _Generator:
             regime,
         )
         self._requests(rng, periods, slot, regime)
-        self._identities(rng, who, pk, number, ids[0], out.identities, seen_gcc)
-        self._periods(rng, who, pk, periods, regime, coverage, coverage_json, ids, out)
+        self._identities(rng, who, pk, number, out.identities, seen_gcc)
+        self._periods(rng, who, pk, periods, regime, coverage, coverage_json, out)
         first, father, grandfather, family = self._names(rng, who)
         calendar = _HIJRI if who.saudi and rng.random() < 0.6 else _GREGORIAN
         out.persons.append(
             f"{pk}\t{number}\t{first[1]}\t{father[1]}\t{grandfather[1]}\t{family[1]}\t{first[0]}\t{father[0]}\t"
-            f"{grandfather[0]}\t{family[0]}\t{self.iso(who.birth)}\t{calendar}\t"
+            f"{grandfather[0]}\t{family[0]}\t{self.iso[who.birth]}\t{calendar}\t"
             f"{_FEMALE if who.female else _MALE}\t{who.nationality}\t{external}\t"
-            f"{regime.value}\t{self._regime_json(derivation)}\t{self.iso(self.as_of_ord)}\t{NULL}\t"
-            f"{self.iso(periods[0].requested)}\t{self.now}\n"
+            f"{regime.value}\t{self._regime_json(derivation)}\t{self.iso[self.as_of_ord]}\t{NULL}\t"
+            f"{self.iso[periods[0].requested]}\t{self.now}\n"
         )
         out.regimes[regime.value] += 1
         out.saudis += who.saudi
@@ -1135,9 +1153,9 @@ class _Generator:
             if late > self.month_last(today.join):
                 today.requested = late
                 today.pending = rules.registration_timing(
-                    join_date=self.day(today.join),
+                    join_date=self.day[today.join],
                     leave_date=None,
-                    requested_on=self.day(late),
+                    requested_on=self.day[late],
                     regime=regime,
                     read=self.read,
                 )
@@ -1148,7 +1166,6 @@ class _Generator:
         who: _Who,
         pk: int,
         number: int,
-        ids: _IdPool,
         lines: list[str],
         seen_gcc: set[tuple[str, str]],
     ) -> None:
@@ -1158,7 +1175,7 @@ class _Generator:
         if who.saudi:
             kind, country, value = _NATIONAL_ID, SAUDI, generate_national_id(seq)
         elif who.gcc:
-            value = self._gcc_number(who.alpha2, self.day(who.birth), seq)
+            value = self._gcc_number(who.alpha2, self.day[who.birth], seq)
             kind, country = _GCC_ID, who.nationality
             if (who.alpha2, value) in seen_gcc:
                 kind, value = _PASSPORT, f"A{seq:08d}"
@@ -1166,13 +1183,11 @@ class _Generator:
         else:
             kind, country = _IQAMA, SAUDI
             value = generate_national_id(seq, IdentityKind.IQAMA)
-        lines.append(f"{ids.take()}\t{pk}\t{kind}\t{country}\t{value}\t{self.now}\n")
+        lines.append(f"{pk}\t{kind}\t{country}\t{value}\t{self.now}\n")
         if not who.saudi and not who.gcc and rng.random() < 0.15:
             letters = self.nationalities[who.nationality].passport_letters
             letter = letters[(seq // 10_000_000) % len(letters)]
-            lines.append(
-                f"{ids.take()}\t{pk}\t{_PASSPORT}\t{who.nationality}\t{letter}{seq:08d}\t{self.now}\n"
-            )
+            lines.append(f"{pk}\t{_PASSPORT}\t{who.nationality}\t{letter}{seq:08d}\t{self.now}\n")
 
     def _periods(
         self,
@@ -1183,84 +1198,123 @@ class _Generator:
         regime: Regime,
         coverage: rules.Coverage,
         coverage_json: str,
-        ids: tuple[_IdPool, _IdPool, _IdPool],
         out: _Chunk,
     ) -> None:
         """Each period's row and its wages' rows, contributory wages derived by the rules."""
-        _identity_ids, engagement_ids, wage_ids = ids
-        birth = self.day(who.birth)
+        birth = self.day[who.birth]
         median = data.SAUDI_BASIC_MEDIAN if who.saudi else data.NON_SAUDI_BASIC_MEDIAN * who.wage_factor
         sigma = data.SAUDI_WAGE_SIGMA if who.saudi else data.NON_SAUDI_WAGE_SIGMA
         level = median * math.exp(rng.gauss(0.0, sigma))
-        period_ids: list[int] = []
-        # Per period: its final occupation and its last wage (id, row, amount, raw inputs, versions).
+        engagements, wages, statuses = out.engagements, out.wages, out.statuses
+        first_period = len(engagements)
+        covered = (
+            f"{_flag(coverage.annuities)}\t{_flag(coverage.occupational_hazards)}\t"
+            f"{_flag(coverage.unemployment)}\t{_flag(coverage.gcc_extension)}\t{coverage.gcc_country}\t"
+            f"{coverage_json}"
+        )
+        # Per period: its final occupation and its last wage (local index, row, amount, raw
+        # inputs, versions).
         finals: list[tuple[str, int, _WageRow, str, str, str]] = []
         for p in periods:
             est = self.ests[p.est]
-            engagement_id = engagement_ids.take()
-            period_ids.append(engagement_id)
+            engagement = len(engagements)
             if p.transfer_from >= 0:
                 # contributor_transfer: the new period keeps the old one's occupation.
                 p.occupation = finals[p.transfer_from][0]
             rows = self._wage_rows(rng, p, level, who.saudi, regime, est.activity)
             occupation = p.occupation
             prior: tuple[_WageRow, str] | None = None
-            wage_id = 0
-            raw = amount = versions = text = ""
+            wage = -1
+            raw = amount = versions = ""
             last_row = rows[0]
             for row in rows:
-                wage_id = wage_ids.take()
+                wage = len(wages)
                 if row.carried:
-                    # contributor_transfer: the old period's last wage, carried over as it was.
-                    _occupation, source_id, source, amount, raw, versions = finals[p.transfer_from]
-                    carried = json.loads(raw)
-                    carried["carried_over_from_wage"] = source_id
-                    raw = json.dumps(carried, ensure_ascii=False, separators=(",", ":"))
-                    text = _copy_text(raw)
+                    # contributor_transfer: the old period's last wage, carried over as it was,
+                    # its inputs naming the wage it came from.
+                    _occupation, source, source_row, amount, raw, versions = finals[p.transfer_from]
                     row = _WageRow(
-                        p.join, source.basic, source.housing, source.other, source.in_kind, source.occupation
+                        p.join,
+                        source_row.basic,
+                        source_row.housing,
+                        source_row.other,
+                        source_row.in_kind,
+                        source_row.occupation,
+                    )
+                    wages.append(
+                        (
+                            engagement,
+                            f"{est.pk}\t{self.iso[row.effective]}\t{row.basic}\t{row.housing}\t{row.other}\t"
+                            f"{_flag(row.in_kind)}\t{row.occupation or NULL}\t{amount}\t"
+                            + _copy_json(raw[:-1] + ',"carried_over_from_wage":'),
+                            source,
+                            f"}}\t{versions}\t{NULL}\t{self.now}\n",
+                        )
                     )
                 else:
                     amount, raw, text, versions = self._contributory(
                         row, regime, coverage.annuities, birth, prior
                     )
+                    wages.append(
+                        (
+                            engagement,
+                            f"{est.pk}\t{self.iso[row.effective]}\t{row.basic}\t{row.housing}\t{row.other}\t"
+                            f"{_flag(row.in_kind)}\t{row.occupation or NULL}\t{amount}\t{text}\t{versions}\t"
+                            f"{NULL}\t{self.now}\n",
+                        )
+                    )
                 if row.occupation:
                     occupation = row.occupation
                 last_row = row
-                out.wages.append(
-                    f"{wage_id}\t{engagement_id}\t{est.pk}\t{self.iso(row.effective)}\t{row.basic}\t"
-                    f"{row.housing}\t{row.other}\t{_flag(row.in_kind)}\t{row.occupation or NULL}\t{amount}\t"
-                    f"{text}\t{versions}\t{NULL}\t{self.now}\n"
-                )
                 prior = (row, amount)
-            finals.append((occupation, wage_id, last_row, amount, raw, versions))
+            finals.append((occupation, wage, last_row, amount, raw, versions))
             status = _ACTIVE if p.leave is None else _TERMINATED
             review, disputed_from, disputed_until = "", NULL, NULL
             if p.pending is not None:
                 status = EngagementStatus.PENDING_REVIEW.value
                 review = ReviewReason.LATE_REGISTRATION.value
-                disputed_from = (p.pending.disputed_from or self.day(p.join)).isoformat()
-                disputed_until = (p.pending.disputed_until or self.day(p.requested)).isoformat()
-            out.statuses[status] += 1
-            out.engagements.append(
-                f"{engagement_id}\t{pk}\t{est.pk}\t{self.iso(p.join)}\t"
-                f"{NULL if p.leave is None else self.iso(p.leave)}\t{p.reason}\t{occupation}\t{status}\t"
-                f"{review}\t{disputed_from}\t{disputed_until}\t{self.iso(p.requested)}\t"
-                f"{_flag(coverage.annuities)}\t{_flag(coverage.occupational_hazards)}\t"
-                f"{_flag(coverage.unemployment)}\t{_flag(coverage.gcc_extension)}\t{coverage.gcc_country}\t"
-                f"{coverage_json}\t{NULL if p.transfer_from < 0 else period_ids[p.transfer_from]}\t"
-                f"{self.now}\n"
+                disputed_from = (p.pending.disputed_from or self.day[p.join]).isoformat()
+                disputed_until = (p.pending.disputed_until or self.day[p.requested]).isoformat()
+            statuses[status] += 1
+            engagements.append(
+                (
+                    f"{pk}\t{est.pk}\t{self.iso[p.join]}\t{NULL if p.leave is None else self.iso[p.leave]}\t"
+                    f"{p.reason}\t{occupation}\t{status}\t{review}\t{disputed_from}\t{disputed_until}\t"
+                    f"{self.iso[p.requested]}\t{covered}",
+                    -1 if p.transfer_from < 0 else first_period + p.transfer_from,
+                )
             )
 
+    def _around_first(
+        self, key: tuple[Any, ...], record: Callable[[], dict[str, Any]], first: date | None
+    ) -> str:
+        """A record in COPY text whose every field but ``first_covered_on`` is fixed by ``key``:
+        encoded once per key around that date, which is then put in place."""
+        if first is None:
+            return _json(record())
+        around = self._first_memo.get(key)
+        if around is None:
+            fields = record()
+            assert fields["first_covered_on"] == first.isoformat()
+            fields["first_covered_on"] = _FIRST
+            before, after = _json(fields).split(_FIRST)
+            around = self._first_memo[key] = (before, after)
+        return f"{around[0]}{self.iso[first.toordinal()]}{around[1]}"
+
     def _regime_json(self, derivation: rules.RegimeDerivation) -> str:
-        """The derivation's record; those without months before the new law (new entrants) are
-        few and repeat, so they are kept."""
-        if derivation.months_before_new_law:
-            return _json(derivation.as_record())
-        found = self._regime_memo.get(derivation)
-        if found is None:
-            found = self._regime_memo[derivation] = _json(derivation.as_record())
-        return found
+        """The derivation's record (``as_record``), encoded once for all that differ only in
+        the first coverage date."""
+        d = derivation
+        key = (
+            "regime",
+            d.regime,
+            d.months_before_new_law,
+            d.external_old_law_months,
+            d.age_test,
+            d.below_age_threshold,
+            tuple(map(id, d.readings)),
+        )
+        return self._around_first(key, d.as_record, d.first_covered_on)
 
     def _gcc_number(self, alpha2: str, birth: date, seq: int) -> str:
         """A GCC national ID with the structure ``core.identifiers`` checks for its country."""
@@ -1338,7 +1392,7 @@ class _Generator:
         return rows
 
     def _change_day(self, ordinal: int, regime: Regime) -> int:
-        day = self.day(ordinal)
+        day = self.day[ordinal]
         mechanism = self.read("registration.wage_update_mechanism", day, regime).value
         if mechanism == "annual":
             target = date(day.year + (0 if (day.month, day.day) == (1, 1) else 1), 1, 1)
@@ -1361,14 +1415,9 @@ class _Generator:
     def _coverage(
         self, nationality: NationalityClass, gcc_country: str | None, birth: date, first: date, regime: Regime
     ) -> tuple[rules.Coverage, str]:
-        """``rules.coverage_derive``; for non-Saudis it reads nothing and depends only on the
-        nationality, the regime and the first coverage date, so it is computed once per key."""
-        key = (nationality, gcc_country, regime, first) if nationality != NationalityClass.SAUDI else None
-        if key is not None:
-            found = self._coverage_memo.get(key)
-            if found is not None:
-                return found
-        coverage = rules.coverage_derive(
+        """``rules.coverage_derive`` and its record (``as_record``), encoded once for all that
+        differ only in the first coverage date."""
+        c = rules.coverage_derive(
             nationality=nationality,
             gcc_country=gcc_country,
             birth_date=birth,
@@ -1376,10 +1425,20 @@ class _Generator:
             regime=regime,
             read=self.read,
         )
-        result = (coverage, _json(coverage.as_record()))
-        if key is not None:
-            self._coverage_memo[key] = result
-        return result
+        key = (
+            "coverage",
+            c.nationality,
+            c.regime,
+            c.age_at_first_coverage,
+            c.age_calendar,
+            c.annuities,
+            c.occupational_hazards,
+            c.unemployment,
+            c.gcc_extension,
+            c.gcc_country,
+            tuple(map(id, c.readings)),
+        )
+        return c, self._around_first(key, c.as_record, c.first_covered_on)
 
     def _contributory(
         self, row: _WageRow, regime: Regime, annuities: bool, birth: date, prior: tuple[_WageRow, str] | None
@@ -1387,28 +1446,45 @@ class _Generator:
         """``rules.contributory_wage``: amount, inputs (JSON, and in COPY text) and version ids
         (an array literal).
 
-        Unless the age-50 cap is in play (it depends on the birth date and the prior wage), the
-        result depends only on the wage, the regime, the branch and the parameter readings, so
-        it is computed once per wage and validity interval and reused."""
-        effective = self.day(row.effective)
-        capped = (
-            prior is not None
-            and annuities
-            and self.read("registration.age50_cap.applies", effective, regime).value is True
+        The result depends only on the wage, the regime, the branch and the parameter readings,
+        so it is computed once per wage and validity interval and reused, except where the
+        age-50 cap is in play: then a prior wage makes the cap's readings part of it, and from
+        the calendar year the cap age is reached the prior wage and that year count too."""
+        effective = self.day[row.effective]
+        key: tuple[Any, ...] = (
+            row.basic,
+            row.housing,
+            row.in_kind,
+            regime,
+            annuities,
+            prior is not None and annuities,
         )
-        key = None
-        if not capped:
-            # Without the cap in play a prior wage changes nothing but whether the cap's switch
-            # is read (with annuities): that is part of the key.
-            key = (row.basic, row.housing, row.in_kind, regime, annuities, prior is not None and annuities)
-            for start, end, found in self._wage_memo.get(key, ()):
-                if start <= effective and (end is None or effective < end):
-                    return found
+        if prior is not None and annuities:
+            read = self.read
+            if read("registration.age50_cap.applies", effective, regime).value is True:
+                reached = rules.date_of_age(
+                    str(read("registration.age50_cap.calendar", effective, regime).value),
+                    birth,
+                    int(Decimal(str(read("registration.age50_cap.age", effective, regime).value))),
+                )
+                if effective.year >= reached.year:
+                    before, before_amount = prior
+                    key = (
+                        *key,
+                        effective.year == reached.year,
+                        before.basic,
+                        before.housing,
+                        before.in_kind,
+                        before_amount,
+                    )
+        for start, end, found in self._wage_memo.get(key, ()):
+            if start <= effective and (end is None or effective < end):
+                return found
         prior_wage = None
         if prior is not None:
             before, before_amount = prior
             prior_wage = rules.PriorWage(
-                effective_from=self.day(before.effective),
+                effective_from=self.day[before.effective],
                 basic=Money(before.basic),
                 housing=Money(before.housing),
                 housing_in_kind=before.in_kind,
@@ -1425,16 +1501,15 @@ class _Generator:
             prior=prior_wage,
             read=self.read,
         )
-        raw = json.dumps(derived.as_record(), ensure_ascii=False, separators=(",", ":"))
+        raw = _ENCODE(derived.as_record())
         found = (
             str(derived.amount.amount),
             raw,
-            _copy_text(raw),
+            _copy_json(raw),
             "{" + ",".join(str(v) for v in derived.version_ids) + "}",
         )
-        if key is not None:
-            start, end = _holds_from_to(derived.readings)
-            self._wage_memo.setdefault(key, []).append((start, end, found))
+        start, end = _holds_from_to(derived.readings)
+        self._wage_memo.setdefault(key, []).append((start, end, found))
         return found
 
 
@@ -1494,7 +1569,10 @@ def _copy(table: str, blob: bytes, rows: int, figures: TableFigures) -> None:
 
 def _plain_indexes(tables: Sequence[str]) -> list[tuple[str, str]]:
     """``(name, definition)`` of the indexes of ``tables`` that hold no constraint: not unique,
-    not a primary key, not behind any constraint (the exclusion constraint keeps its own)."""
+    not a primary key, not behind any constraint (the exclusion constraint keeps its own).
+
+    A unique index behind no constraint (a partial one) stays: PostgreSQL would write its
+    predicate back in another, equivalent form, and it would no longer be word for word."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -1550,28 +1628,40 @@ $check$
 
 
 def _deferrable_constraints(tables: Sequence[str]) -> list[_Constraint]:
-    """The foreign keys going out of ``tables`` (except those on columns the generator leaves
-    NULL) and their exclusion constraints, exclusion constraints first."""
+    """What of ``tables`` is set aside, in the order it is put back: primary keys and unique
+    constraints, exclusion constraints, foreign keys.
+
+    Kept in place: foreign keys on columns the generator leaves NULL (``_ALWAYS_NULL``), and a
+    key that a foreign key left in place relies on (one of another table's, for instance)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT t.relname, c.conname, pg_get_constraintdef(c.oid), c.contype,
                    array(SELECT a.attname FROM pg_attribute a
-                          WHERE a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey))
+                          WHERE a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey)),
+                   array(SELECT ft.relname || '.' || f.conname
+                           FROM pg_constraint f JOIN pg_class ft ON ft.oid = f.conrelid
+                          WHERE f.contype = 'f' AND f.conindid = c.conindid AND c.contype IN ('p', 'u'))
               FROM pg_constraint c
               JOIN pg_class t ON t.oid = c.conrelid
              WHERE t.relname = ANY(%s)
                AND t.relnamespace = current_schema()::regnamespace
-               AND c.contype IN ('f', 'x')
-             ORDER BY c.contype DESC, t.relname, c.conname
+               AND c.contype IN ('p', 'u', 'x', 'f')
+             ORDER BY array_position(ARRAY['p', 'u', 'x', 'f'], c.contype::text), t.relname, c.conname
             """,
             [list(tables)],
         )
-        return [
-            _Constraint(table, name, definition)
-            for table, name, definition, kind, columns in cursor.fetchall()
-            if kind == "x" or not all((table, column) in _ALWAYS_NULL for column in columns)
-        ]
+        rows = cursor.fetchall()
+    set_aside = {
+        f"{table}.{name}"
+        for table, name, _definition, kind, columns, _dependents in rows
+        if kind != "f" or not all((table, column) in _ALWAYS_NULL for column in columns)
+    }
+    return [
+        _Constraint(table, name, definition)
+        for table, name, definition, _kind, _columns, dependents in rows
+        if f"{table}.{name}" in set_aside and all(d in set_aside for d in dependents)
+    ]
 
 
 def _trigger_enabled(table: str, trigger: str) -> bool:
@@ -1784,25 +1874,24 @@ def _load(
         # The load outweighs what the tables hold: plain indexes are built afterwards, and the
         # foreign keys, the no-overlap exclusion constraint and the wage-inside-period trigger
         # are set aside and put back before commit (see the module docstring).
-        rebuild = _plain_indexes(
-            [_MODELS[t]._meta.db_table for t in ("person", "identity", "engagement", "wage")]
-        )
         deferred = _deferrable_constraints(tables)
+        rebuild = _plain_indexes(tables)
         trigger_set_aside = _trigger_enabled(wage_table, _WAGE_TRIGGER)
         with connection.cursor() as cursor:
-            for name, _definition in rebuild:
-                cursor.execute(f"DROP INDEX {quote(name)}")
-            for constraint in deferred:
+            # Foreign keys first (they rely on the keys), then exclusion constraints and keys.
+            for constraint in reversed(deferred):
                 cursor.execute(
                     f"ALTER TABLE {quote(constraint.table)} DROP CONSTRAINT {quote(constraint.name)}"
                 )
+            for name, _definition in rebuild:
+                cursor.execute(f"DROP INDEX {quote(name)}")
             if trigger_set_aside:
                 cursor.execute(f"ALTER TABLE {quote(wage_table)} DISABLE TRIGGER {quote(_WAGE_TRIGGER)}")
         result.indexes_rebuilt = [name for name, _d in rebuild]
         result.constraints_deferred = [c.name for c in deferred] + (
             [_WAGE_TRIGGER] if trigger_set_aside else []
         )
-    producer = _Producer(generator, spec, person_ids, contributor_numbers, sequences)
+    producer = _Producer(generator, spec, person_ids, contributor_numbers, sequences, _GENERATORS)
     try:
         mains, branches = generator.establishment_lines()
         for lines in (mains, branches):
@@ -1830,6 +1919,7 @@ def _load(
                 cursor.execute(definition)
         result.index_seconds = time.perf_counter() - begun
     begun = time.perf_counter()
+    say("analyze")
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"ANALYZE {table}")
@@ -1837,8 +1927,11 @@ def _load(
     if deferred or trigger_set_aside:
         begun = time.perf_counter()
         with connection.cursor() as cursor:
-            # Each is checked over every row as it is put back: one join per foreign key, one
-            # index build with its overlap check for the exclusion constraint.
+            # Each check is one join over whole tables: let its hash tables stay in memory.
+            cursor.execute("SET LOCAL work_mem = '512MB'")
+            # Each is checked over every row as it is put back: one sorted index build per key,
+            # one index build with its overlap check for the exclusion constraint, one join per
+            # foreign key.
             for constraint in deferred:
                 say(f"constraint {constraint.name}")
                 cursor.execute(
@@ -1872,10 +1965,12 @@ def _load(
 
 
 class _Producer:
-    """The people in batches. With more than one batch they are generated in a forked process
-    started at once, one batch ahead of the loader: the server checks the constraints of one
-    batch while the next is made, and the generator never waits for the interpreter lock the
-    loader holds. ``close`` stops the process whatever happened."""
+    """The people in batches. With more than one batch they are generated in forked processes
+    started at once (``workers`` of them, each taking every ``workers``-th batch), ahead of
+    the loader: the server loads one batch while the next ones are made, and no generator
+    waits for the interpreter lock the loader holds. A batch's ids are drawn once it is made,
+    strictly in batch order (each process waits for its turn), so the same seed gives the same
+    ids whatever the number of processes. ``close`` stops the processes whatever happened."""
 
     def __init__(
         self,
@@ -1884,58 +1979,71 @@ class _Producer:
         person_ids: Sequence[int],
         numbers: Sequence[int],
         sequences: tuple[str, str, str],
+        workers: int = 1,
     ) -> None:
         total, size = spec.contributors, spec.batch_size
         self.bounds = [(k, s, min(s + size, total)) for k, s in enumerate(range(0, total, size))]
-        self.block = max(1_000, size * 2)
         self.generator, self.person_ids, self.numbers, self.sequences = (
             generator,
             person_ids,
             numbers,
             sequences,
         )
-        self.child: Any = None
+        self.children: list[Any] = []
         self.ready: Any = None
         if len(self.bounds) > 1:
             context = multiprocessing.get_context("fork")
-            self.ready = context.Queue(maxsize=2)
-            self.child = context.Process(
-                target=_produce,
-                args=(
-                    generator,
-                    self.bounds,
-                    person_ids,
-                    numbers,
-                    sequences,
-                    self.block,
-                    connection.get_connection_params(),
-                    self.ready,
-                ),
-                name="populate-generator",
-                daemon=True,
-            )
-            self.child.start()
+            workers = max(1, min(workers, len(self.bounds)))
+            self.ready = context.Queue(maxsize=workers + 1)
+            turn = context.Value("q", 0, lock=False)
+            turn_changed = context.Condition()
+            params = connection.get_connection_params()
+            for worker in range(workers):
+                child = context.Process(
+                    target=_produce,
+                    args=(
+                        generator,
+                        self.bounds[worker::workers],
+                        person_ids,
+                        numbers,
+                        sequences,
+                        params,
+                        turn,
+                        turn_changed,
+                        self.ready,
+                    ),
+                    name=f"populate-generator-{worker}",
+                    daemon=True,
+                )
+                child.start()
+                self.children.append(child)
 
     def __iter__(self) -> Iterator[_Batch]:
-        if self.child is None:
-            identities, engagements, wages = (_IdPool(s, self.block) for s in self.sequences)
+        if not self.children:
             for k, s, e in self.bounds:
-                chunk = self.generator.chunk(
-                    k, s, e, self.person_ids, self.numbers, (identities, engagements, wages)
+                chunk = self.generator.chunk(k, s, e, self.person_ids, self.numbers)
+                identities, engagements, wages = chunk.counts
+                ids = (
+                    _draw(self.sequences[0], identities),
+                    _draw(self.sequences[1], engagements),
+                    _draw(self.sequences[2], wages),
                 )
-                yield _Batch.of(chunk)
+                yield _Batch.of(chunk, chunk.lines(ids, self.generator.now))
             return
-        while True:
+        finished = 0
+        while finished < len(self.children):
             try:
                 item = self.ready.get(timeout=1)
             except queue.Empty:
-                if not self.child.is_alive():
-                    raise RuntimeError(
-                        f"the generator process ended unexpectedly (exit code {self.child.exitcode})"
-                    ) from None
+                for child in self.children:
+                    if not child.is_alive() and child.exitcode != 0:
+                        raise RuntimeError(
+                            f"the generator process ended unexpectedly (exit code {child.exitcode})"
+                        ) from None
                 continue
             if item is None:
-                return
+                finished += 1
+                continue
             if isinstance(item, tuple):
                 kind, *details = item
                 if kind == "simis":
@@ -1944,13 +2052,14 @@ class _Producer:
             yield item
 
     def close(self) -> None:
-        if self.child is None:
-            return
-        if self.child.is_alive():
-            self.child.terminate()
-        self.child.join(timeout=5)
-        self.ready.close()
-        self.child = None
+        for child in self.children:
+            if child.is_alive():
+                child.terminate()
+        for child in self.children:
+            child.join(timeout=5)
+        if self.ready is not None:
+            self.ready.close()
+        self.children = []
 
 
 def _produce(
@@ -1959,12 +2068,14 @@ def _produce(
     person_ids: Sequence[int],
     numbers: Sequence[int],
     sequences: tuple[str, str, str],
-    block: int,
     params: dict[str, Any],
+    turn: Any,
+    turn_changed: Any,
     ready: Any,
 ) -> None:
-    """The forked generator: batches onto ``ready``, then None; a failure as a tuple.
+    """A forked generator: its batches onto ``ready``, then None; a failure as a tuple.
 
+    Batch ``k``'s ids are drawn when ``turn`` says ``k``, then the turn passes to ``k + 1``.
     It never touches the database connection it inherited (the loader's, mid-transaction):
     sequence values come through a connection of its own. It leaves through ``os._exit`` (as
     every forked multiprocessing child does), so the inherited connection is never closed."""
@@ -1976,14 +2087,21 @@ def _produce(
         with psycopg.connect(**params, autocommit=True) as own:
 
             def draw(sequence: str, count: int) -> list[int]:
-                rows = own.execute(_DRAW_SQL, [sequence, count]).fetchall()
-                return sorted(row[0] for row in rows)
+                return sorted(row[0] for row in own.execute(_DRAW_SQL, [sequence, count]).fetchall())
 
-            identities, engagements, wages = (_IdPool(s, block, draw) for s in sequences)
             for k, s, e in bounds:
-                ready.put(
-                    _Batch.of(generator.chunk(k, s, e, person_ids, numbers, (identities, engagements, wages)))
-                )
+                chunk = generator.chunk(k, s, e, person_ids, numbers)
+                identities, engagements, wages = chunk.counts
+                with turn_changed:
+                    turn_changed.wait_for(lambda k=k: turn.value == k)
+                    ids = (
+                        draw(sequences[0], identities),
+                        draw(sequences[1], engagements),
+                        draw(sequences[2], wages),
+                    )
+                    turn.value = k + 1
+                    turn_changed.notify_all()
+                ready.put(_Batch.of(chunk, chunk.lines(ids, generator.now)))
         ready.put(None)
     except SimisError as error:
         ready.put(("simis", error.error, error.params))
