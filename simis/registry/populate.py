@@ -202,6 +202,7 @@ class PopulationResult:
     tables: dict[str, TableFigures] = field(default_factory=lambda: {t: TableFigures() for t in TABLES})
     seconds: float = 0.0
     generate_seconds: float = 0.0
+    wait_seconds: float = 0.0  # the loader waiting for the next batch
     index_seconds: float = 0.0
     constraint_seconds: float = 0.0
     analyze_seconds: float = 0.0
@@ -630,10 +631,13 @@ class _Generator:
         # Ordinal → ISO text and ordinal → date, filled as asked (a dictionary lookup each).
         self.iso: dict[int, str] = _ByOrdinal(lambda ordinal: date.fromordinal(ordinal).isoformat())
         self.day: dict[int, date] = _ByOrdinal(date.fromordinal)
-        self._month_last: dict[int, int] = {}
+        self.month_last: dict[int, int] = _ByOrdinal(
+            lambda ordinal: month_end(date.fromordinal(ordinal)).toordinal()
+        )
         self._wage_memo: dict[tuple[Any, ...], list[tuple[date, date | None, tuple[str, str, str, str]]]] = {}
         # Records that differ only in the first coverage date: (before, after) that date.
         self._first_memo: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._coverage_memo: dict[tuple[Any, ...], tuple[rules.Coverage, str]] = {}
         self._occupations: dict[tuple[str, bool], _Weighted] = {}
         self.ests: list[_Est] = []
         self.slots: list[int] = []
@@ -646,12 +650,6 @@ class _Generator:
         self.saudi_norm = 1.0
 
     # -- dates --
-
-    def month_last(self, ordinal: int) -> int:
-        found = self._month_last.get(ordinal)
-        if found is None:
-            found = self._month_last[ordinal] = month_end(self.day[ordinal]).toordinal()
-        return found
 
     def _histories_from(self) -> date:
         """The first day every reading a contributory wage needs has a value: histories start
@@ -1139,7 +1137,7 @@ class _Generator:
         recent late ones still waiting for review (``rules.registration_timing``); never at the
         largest establishment or a staffed existing one, whose active workers are counted."""
         for p in periods:
-            p.requested = min(p.join + int(rng.random() * 21), self.month_last(p.join), self.as_of_ord)
+            p.requested = min(p.join + int(rng.random() * 21), self.month_last[p.join], self.as_of_ord)
         today = periods[-1]
         if (
             slot >= 0
@@ -1150,7 +1148,7 @@ class _Generator:
             and rng.random() < 0.004
         ):
             late = min(self.as_of_ord, today.join + 40 + int(rng.random() * 500))
-            if late > self.month_last(today.join):
+            if late > self.month_last[today.join]:
                 today.requested = late
                 today.pending = rules.registration_timing(
                     join_date=self.day[today.join],
@@ -1416,7 +1414,16 @@ class _Generator:
         self, nationality: NationalityClass, gcc_country: str | None, birth: date, first: date, regime: Regime
     ) -> tuple[rules.Coverage, str]:
         """``rules.coverage_derive`` and its record (``as_record``), encoded once for all that
-        differ only in the first coverage date."""
+        differ only in the first coverage date. For non-Saudis it reads nothing and depends only
+        on the nationality, the regime and the first coverage date, so it is derived once per
+        such key."""
+        memo_key = (
+            (nationality, gcc_country, regime, first) if nationality != NationalityClass.SAUDI else None
+        )
+        if memo_key is not None:
+            found = self._coverage_memo.get(memo_key)
+            if found is not None:
+                return found
         c = rules.coverage_derive(
             nationality=nationality,
             gcc_country=gcc_country,
@@ -1438,7 +1445,10 @@ class _Generator:
             c.gcc_country,
             tuple(map(id, c.readings)),
         )
-        return c, self._around_first(key, c.as_record, c.first_covered_on)
+        result = (c, self._around_first(key, c.as_record, c.first_covered_on))
+        if memo_key is not None:
+            self._coverage_memo[memo_key] = result
+        return result
 
     def _contributory(
         self, row: _WageRow, regime: Regime, annuities: bool, birth: date, prior: tuple[_WageRow, str] | None
@@ -1897,7 +1907,9 @@ def _load(
         for lines in (mains, branches):
             _copy("establishment", "".join(lines).encode(), len(lines), result.tables["establishment"])
         say(f"establishments: {len(mains) + len(branches):,} ({len(branches):,} branches)")
+        asked = time.perf_counter()
         for chunk in producer:
+            result.wait_seconds += time.perf_counter() - asked
             result.generate_seconds += chunk.seconds
             for table in ("person", "identity", "engagement", "wage"):
                 blob, rows = chunk.blobs[table]
@@ -1909,6 +1921,7 @@ def _load(
             earliest = date.fromordinal(chunk.earliest)
             result.earliest_join = min(result.earliest_join or earliest, earliest)
             say(f"contributors: {result.tables['person'].rows:,} of {person_count:,} ({result.rows:,} rows)")
+            asked = time.perf_counter()
     finally:
         producer.close()
     if rebuild:
@@ -2118,7 +2131,8 @@ def summary_lines(result: PopulationResult) -> list[str]:
     overall = result.rows / max(result.seconds, 1e-9)
     lines.append(f"{'all (total s)':<14} {result.rows:>12,} {result.seconds:>9.1f} {overall:>11,.0f}")
     lines.append(
-        f"generation {result.generate_seconds:.1f} s (alongside the COPY); index builds "
+        f"generation {result.generate_seconds:.1f} s in all processes (alongside the COPY; the loader "
+        f"waited {result.wait_seconds:.1f} s for batches); index builds "
         f"{result.index_seconds:.1f} s; constraints put back {result.constraint_seconds:.1f} s; "
         f"analyze {result.analyze_seconds:.1f} s; "
         f"commit {result.commit_seconds:.1f} s"
