@@ -50,12 +50,14 @@ import multiprocessing
 import os
 import queue
 import random
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -528,12 +530,26 @@ class _Chunk:
     identities: list[str]
     engagements: list[tuple[str, int]]
     wages: list[tuple[Any, ...]]
+    gcc: list[tuple[int, str, str, str]]  # (identity index, country alpha-2, number, passport line)
     regimes: Counter[str]
     statuses: Counter[str]
     saudis: int
     transfers: int
     earliest: int
     seconds: float
+
+    def settle_gcc(self, taken: set[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Batches settle their GCC national IDs in batch order: a number an earlier batch (or
+        an earlier person of this one) gave out turns this one's into a passport. Returns the
+        numbers this batch gives out, which are added to ``taken``."""
+        given = []
+        for index, alpha2, value, passport in self.gcc:
+            if (alpha2, value) in taken:
+                self.identities[index] = passport
+            else:
+                taken.add((alpha2, value))
+                given.append((alpha2, value))
+        return given
 
     @property
     def counts(self) -> tuple[int, int, int]:
@@ -933,10 +949,9 @@ class _Generator:
         """People ``start`` … ``stop - 1``, their rows waiting for ids (see ``_Chunk``)."""
         begun = time.perf_counter()
         rng = random.Random(self.spec.seed * 1_000_003 + index)
-        out = _Chunk(index, [], [], [], [], Counter(), Counter(), 0, 0, self.as_of_ord, 0.0)
-        seen_gcc: set[tuple[str, str]] = set()
+        out = _Chunk(index, [], [], [], [], [], Counter(), Counter(), 0, 0, self.as_of_ord, 0.0)
         for i in range(start, stop):
-            self._person(rng, i, person_ids[i], numbers[i], out, seen_gcc)
+            self._person(rng, i, person_ids[i], numbers[i], out)
         out.seconds = time.perf_counter() - begun
         return out
 
@@ -947,7 +962,6 @@ class _Generator:
         pk: int,
         number: int,
         out: _Chunk,
-        seen_gcc: set[tuple[str, str]],
     ) -> None:
         """Person ``i``: who they are, their periods, what the rules derive, and their rows."""
         slot = self.slots[i]
@@ -974,7 +988,7 @@ class _Generator:
             regime,
         )
         self._requests(rng, periods, slot, regime)
-        self._identities(rng, who, pk, number, out.identities, seen_gcc)
+        self._identities(rng, who, pk, number, out)
         self._periods(rng, who, pk, periods, regime, coverage, coverage_json, out)
         first, father, grandfather, family = self._names(rng, who)
         calendar = _HIJRI if who.saudi and rng.random() < 0.6 else _GREGORIAN
@@ -1164,20 +1178,23 @@ class _Generator:
         who: _Who,
         pk: int,
         number: int,
-        lines: list[str],
-        seen_gcc: set[tuple[str, str]],
+        out: _Chunk,
     ) -> None:
         """A national ID (Saudis), a GCC national ID (other GCC nationals) or an iqama (everyone
-        else, some with their passport too), all from the contributor number's eight digits."""
+        else, some with their passport too), all from the contributor number's eight digits.
+
+        A GCC national ID keeps only a few of those digits (the rest is the birth date), so two
+        could coincide: the batches settle them in order (``_Chunk.settle_gcc``), and a number
+        already given out becomes a passport instead."""
+        lines = out.identities
         seq = identity_sequence(number)
         if who.saudi:
             kind, country, value = _NATIONAL_ID, SAUDI, generate_national_id(seq)
         elif who.gcc:
             value = self._gcc_number(who.alpha2, self.day[who.birth], seq)
             kind, country = _GCC_ID, who.nationality
-            if (who.alpha2, value) in seen_gcc:
-                kind, value = _PASSPORT, f"A{seq:08d}"
-            seen_gcc.add((who.alpha2, value))
+            passport = f"{pk}\t{_PASSPORT}\t{country}\tA{seq:08d}\t{self.now}\n"
+            out.gcc.append((len(lines), who.alpha2, value, passport))
         else:
             kind, country = _IQAMA, SAUDI
             value = generate_national_id(seq, IdentityKind.IQAMA)
@@ -2004,12 +2021,16 @@ class _Producer:
         )
         self.children: list[Any] = []
         self.ready: Any = None
+        self.taken_path = ""
         if len(self.bounds) > 1:
             context = multiprocessing.get_context("fork")
             workers = max(1, min(workers, len(self.bounds)))
             self.ready = context.Queue(maxsize=workers + 1)
             turn = context.Value("q", 0, lock=False)
             turn_changed = context.Condition()
+            # The GCC national IDs given out so far, appended by each batch in its turn.
+            descriptor, self.taken_path = tempfile.mkstemp(prefix="populate-gcc-", suffix=".txt")
+            os.close(descriptor)
             params = connection.get_connection_params()
             for worker in range(workers):
                 child = context.Process(
@@ -2023,6 +2044,7 @@ class _Producer:
                         params,
                         turn,
                         turn_changed,
+                        self.taken_path,
                         self.ready,
                     ),
                     name=f"populate-generator-{worker}",
@@ -2033,8 +2055,10 @@ class _Producer:
 
     def __iter__(self) -> Iterator[_Batch]:
         if not self.children:
+            taken: set[tuple[str, str]] = set()
             for k, s, e in self.bounds:
                 chunk = self.generator.chunk(k, s, e, self.person_ids, self.numbers)
+                chunk.settle_gcc(taken)
                 identities, engagements, wages = chunk.counts
                 ids = (
                     _draw(self.sequences[0], identities),
@@ -2072,6 +2096,9 @@ class _Producer:
             child.join(timeout=5)
         if self.ready is not None:
             self.ready.close()
+        if self.taken_path:
+            Path(self.taken_path).unlink(missing_ok=True)
+            self.taken_path = ""
         self.children = []
 
 
@@ -2084,11 +2111,14 @@ def _produce(
     params: dict[str, Any],
     turn: Any,
     turn_changed: Any,
+    taken_path: str,
     ready: Any,
 ) -> None:
     """A forked generator: its batches onto ``ready``, then None; a failure as a tuple.
 
-    Batch ``k``'s ids are drawn when ``turn`` says ``k``, then the turn passes to ``k + 1``.
+    In batch ``k``'s turn (``turn`` says ``k``) its GCC national IDs are settled against those
+    given out before (read from and appended to ``taken_path``) and its ids are drawn; then the
+    turn passes to ``k + 1``.
     It never touches the database connection it inherited (the loader's, mid-transaction):
     sequence values come through a connection of its own. It leaves through ``os._exit`` (as
     every forked multiprocessing child does), so the inherited connection is never closed."""
@@ -2097,7 +2127,12 @@ def _produce(
     import psycopg
 
     try:
-        with psycopg.connect(**params, autocommit=True) as own:
+        taken: set[tuple[str, str]] = set()
+        with (
+            psycopg.connect(**params, autocommit=True) as own,
+            open(taken_path, "a+", encoding="utf-8") as shared,
+        ):
+            read_to = 0
 
             def draw(sequence: str, count: int) -> list[int]:
                 return sorted(row[0] for row in own.execute(_DRAW_SQL, [sequence, count]).fetchall())
@@ -2107,6 +2142,12 @@ def _produce(
                 identities, engagements, wages = chunk.counts
                 with turn_changed:
                     turn_changed.wait_for(lambda k=k: turn.value == k)
+                    shared.seek(read_to)
+                    taken.update(tuple(line.split("\t", 1)) for line in shared.read().splitlines())  # type: ignore[misc]
+                    given = chunk.settle_gcc(taken)
+                    shared.write("".join(f"{alpha2}\t{value}\n" for alpha2, value in given))
+                    shared.flush()
+                    read_to = shared.tell()
                     ids = (
                         draw(sequences[0], identities),
                         draw(sequences[1], engagements),

@@ -111,6 +111,33 @@ def _broken_invariants() -> tuple[int, ...]:
         return tuple(cursor.fetchone())
 
 
+def test_gcc_national_ids_that_coincide_across_batches_become_passports(parameters, monkeypatch) -> None:
+    """A GCC national ID keeps few digits of the contributor number, so two can coincide, in
+    different batches made by different processes too: the later one becomes a passport, in
+    batch order, so the load succeeds and is the same however many processes make it."""
+    from simis.registry import populate as module
+
+    # Every non-Saudi a GCC national, and one number per country for all of them.
+    gcc_only = tuple(n for n in module.data.NATIONALITIES if n.group == "gcc")
+    monkeypatch.setattr(module.data, "NATIONALITIES", gcc_only)
+    monkeypatch.setattr(module._Generator, "_gcc_number", lambda self, alpha2, birth, seq: "12345678")
+    saved = _sequences_save()
+    monkeypatch.setattr(module, "_GENERATORS", 3)
+    _load()
+    gcc = PersonIdentity.objects.filter(kind=IdentityKind.GCC_NATIONAL_ID)
+    countries = list(gcc.values_list("country_id", flat=True))
+    assert len(countries) == len(gcc_only) == len(set(countries))  # one holder per country
+    gcc_people = Person.objects.filter(nationality__is_gcc=True).exclude(nationality_id=SAUDI)
+    assert gcc_people.count() > 10 * len(countries)  # the others got passports
+    assert all(p.identities.count() == 1 for p in gcc_people)
+    first = _register_dump()
+    _register_clear()
+    _sequences_restore(saved)
+    monkeypatch.setattr(module, "_GENERATORS", 1)
+    _load()
+    assert _register_dump() == first
+
+
 def test_invariants_hold_and_every_period_has_its_first_wage_on_its_join_date(parameters) -> None:
     _load()
     assert _broken_invariants() == (0, 0, 0, 0, 0, 0, 0)
