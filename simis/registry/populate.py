@@ -16,13 +16,36 @@ it, so generated rows cannot be told from registered ones:
   (a transferred period's first wage is carried over as ``contributor_transfer`` does);
 - late registrations from ``rules.registration_timing``.
 
-Speed comes from the rules being pure: parameter readings are cached per validity interval
-(a reading says from when to when it holds), and a derivation that depends only on the wage
-and the interval is computed once and reused. Nothing is switched off in the database: the
-no-overlap exclusion constraint, the wage-inside-period triggers and every foreign key check
-every row. When a load is larger than what the tables already hold, the plain (non-unique,
-non-constraint) indexes, the name-search trigram index among them, are dropped and built again
-inside the same transaction, which is much cheaper than maintaining them row by row.
+Speed comes from three things.
+
+- **The rules are pure.** Parameter readings are cached per validity interval (a reading says
+  from when to when it holds), and a derivation whose inputs repeat is computed once and reused:
+  a contributory wage per wage and interval (with the prior wage and the year where the age-50
+  cap is in play), a non-Saudi's branches per first coverage date, and every regime and coverage
+  record encoded once for all that differ only in that date.
+- **Generation runs beside the load.** Batches of people are made by forked processes (as many
+  as there are cores, up to four) while the loader ``COPY``s the previous ones. A batch holds
+  its rows without ids; in its turn (batches take turns in order, whichever process made them)
+  it draws its identity, period and wage ids from the sequences and settles its GCC national
+  IDs against those already given out, so the register does not depend on the number of
+  processes.
+- **A large load is checked in bulk (the pg_restore way).** When the load outweighs what the
+  tables hold (``_bulk_wanted``), the five tables' primary keys and unique constraints, foreign
+  keys, the no-overlap exclusion constraint and plain indexes (the name-search trigram index
+  among them) are dropped inside the transaction and the wage-inside-period constraint trigger
+  is disabled; after the last batch they are put back word for word (``pg_get_constraintdef``,
+  ``pg_get_indexdef``) and PostgreSQL checks every row as it does so: one sorted index build
+  per key, one index build and overlap check for the exclusion constraint, one join per foreign
+  key, and one join over all wages that raises the trigger's own error. Nothing is skipped: a
+  row that breaks any of them refuses the whole load (POP-006, naming the constraint), exactly
+  as when they are checked row by row. Kept in place: foreign keys on columns no generated row
+  fills (the portal user, the wage batch; PostgreSQL checks nothing for NULL), a key that a
+  foreign key left in place relies on (an upload's establishment), and partial unique indexes
+  (PostgreSQL would write their predicate back in another form). ``ALTER TABLE`` holds ACCESS
+  EXCLUSIVE locks until commit on the five tables and on the tables their dropped foreign keys
+  point to (countries, occupations, regions, offices, economic activities): nobody can read or
+  write them, so no row can slip in unchecked in between. A smaller load keeps every
+  constraint, trigger and index in place and is checked row by row.
 
 Histories go back as far as the loaded parameters can derive a contributory wage, but not
 before 1 January 1975 (``_EARLIEST``): the shipped files declare the wage limits from 1/1/1393H
@@ -32,9 +55,11 @@ have periods before 1/1/1422H (26 March 2001, M/33) and all three regimes occur
 (``_histories_from`` finds the first day every reading exists).
 
 Deterministic: the same seed, sizes and as-of date give the same people, establishments,
-histories and wages. Database keys (ids, establishment and contributor numbers) come from the
-sequences, so later registrations never collide; identity numbers are derived from the
-contributor number through a fixed bijection, so they are unique across runs too.
+histories and wages, and on the same sequences the same ids, however many processes generate.
+Database keys (ids, establishment and contributor numbers) come from the sequences, so later
+registrations never collide; identity numbers are derived from the contributor number through a
+fixed bijection, so they are unique across runs too (a GCC national ID, which keeps only five
+of its digits, may instead become a passport when another holds it).
 
 Only for development, demonstration and test systems (POP-001).
 """
@@ -1863,8 +1888,8 @@ def _load(
 ) -> None:
     tables = [_MODELS[t]._meta.db_table for t in TABLES]
     with connection.cursor() as cursor:
-        # Foreign keys are checked statement by statement (while the next batch is being
-        # generated) rather than all at commit; nothing is skipped.
+        # Foreign keys left in place are checked statement by statement (while the next batch
+        # is being generated) rather than all at commit; nothing is skipped.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         cursor.execute("SET LOCAL work_mem = '64MB'")
