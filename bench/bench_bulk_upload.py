@@ -19,9 +19,11 @@ the register tables emptied, and written again with a bare ``COPY … FROM`` in 
 with its commit (so foreign keys are checked as in the upload). The ratio says what checking and
 deriving every row costs over writing it. The scratch database is dropped unless ``--keep``.
 
-New contributors take the bulk path only when ``simis.registry.public`` exports the register's
-pure rules (``simis.uploads.bulk_apply.RULE_NAMES``); until it does, this script provides them
-as the export will (``simis/uploads/tests/registry_rules.py``) and says so.
+New contributors take the bulk path (``simis.uploads.bulk_apply``, with the register's pure
+rules from ``simis.registry.public``): rows checked and made into COPY text in a forked process
+while the upload's own process streams them into PostgreSQL. ``--profile`` profiles the upload's
+process only (the checking process is forked off it); ``--profile-checks`` profiles the checks
+alone, in this process, with nothing written.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import io
 import os
 import pstats
 import random
+import resource
 import sys
 import time
 from datetime import date, timedelta
@@ -136,12 +139,76 @@ def _file(rows: list[dict[str, str]], file_format: str) -> tuple[bytes, str]:
     return text.getvalue().encode("utf-8-sig"), "bench.csv"
 
 
+def _backend_pid(connection: Any) -> int:
+    """The server process of ``connection`` (Django's or psycopg's)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process of this machine has used: the embedded server runs
+    here. Figures that other work on the machine changes less than it changes wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children (the upload's checking process)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _copy_out(cursor: Any, table: str, columns: list[str]) -> bytes:
     buffer = bytearray()
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) TO STDOUT") as copy:
         for chunk in copy:
             buffer += chunk
     return bytes(buffer)
+
+
+def _profile_checks(data: bytes, name: str, establishment: Any, today: date) -> int:
+    """What the checking process does — read, check, make COPY text — here, profiled, nothing
+    written."""
+    from simis.core.selectors import parameter_reader
+    from simis.uploads import bulk_apply
+    from simis.uploads.choices import UploadKind, UploadMode
+    from simis.uploads.outcomes import ApplyContext
+    from simis.uploads.parsing import table_read
+
+    began = time.perf_counter()
+    table = table_read(data, name, UploadKind.NEW_CONTRIBUTORS)
+    print(f"table read: {time.perf_counter() - began:.2f} s")
+    context = ApplyContext(
+        actor=None,
+        establishment=establishment,
+        requested_on=today,
+        mode=UploadMode.ALL_OR_NOTHING,
+        progress=lambda done: None,
+    )
+    count = len(table.rows)
+    ids = (range(1, count + 1), range(1, count + 1), range(1, count + 1))
+    checker = bulk_apply.Checker(
+        context, bulk_apply.References(), bulk_apply._remembered(parameter_reader()), {}
+    )
+    profiler = cProfile.Profile()
+    began = time.perf_counter()
+    profiler.enable()
+    made = bulk_apply.chunks(
+        bulk_apply.table_items(table),
+        checker,
+        ids,
+        refusal=None,
+        all_or_nothing=True,
+        size=bulk_apply.CHUNK_ROWS,
+    )
+    size = sum(sum(map(len, chunk.texts or ())) for chunk in made)
+    profiler.disable()
+    print(
+        f"checks and COPY text of {count:,} rows ({size / 1e6:.0f} MB): {time.perf_counter() - began:.2f} s"
+    )
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,7 +218,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    parser.add_argument("--profile", action="store_true", help="print where validate + apply spends its time")
+    parser.add_argument(
+        "--profile", action="store_true", help="print where the upload's process spends validate + apply"
+    )
+    parser.add_argument(
+        "--profile-checks",
+        action="store_true",
+        help="only read and check the rows and make their COPY text, in this process, under cProfile",
+    )
     args = parser.parse_args(argv)
 
     url = _server_url()
@@ -174,7 +248,6 @@ def main(argv: list[str] | None = None) -> int:
     from simis.uploads import bulk_apply
     from simis.uploads.choices import UploadKind, UploadMode, UploadStatus
     from simis.uploads.services import report_build, upload_process, upload_receive
-    from simis.uploads.tests import registry_rules
 
     try:
         call_command("migrate", verbosity=0)
@@ -194,40 +267,41 @@ def main(argv: list[str] | None = None) -> int:
         today = timezone.localdate()
         rows = _rows(args.rows, today)
         data, name = _file(rows, args.format)
-        exported = bulk_apply.available()
-        print(
-            f"{args.rows:,} new contributors, {args.format.upper()} of {len(data) / 1e6:.1f} MB; "
-            "register rules "
-            + (
-                "exported by simis.registry.public"
-                if exported
-                else "provided as the export will (not yet exported)"
-            )
-        )
+        assert bulk_apply.streams(UploadKind.NEW_CONTRIBUTORS)
+        print(f"{args.rows:,} new contributors, {args.format.upper()} of {len(data) / 1e6:.1f} MB")
         with connection.cursor() as cursor:
             # Both runs start from a checkpoint: neither pays for the other's WAL.
             cursor.execute("VACUUM ANALYZE")
             cursor.execute("CHECKPOINT")
-        with registry_rules.exported():
-            assert bulk_apply.available()
-            started = time.perf_counter()
-            upload = upload_receive(
-                actor=officer,
-                establishment_number=establishment.number,
-                kind=UploadKind.NEW_CONTRIBUTORS,
-                mode=UploadMode.ALL_OR_NOTHING,
-                file_name=name,
-                data=data,
+        if args.profile_checks:
+            return _profile_checks(data, name, establishment, today)
+        started = time.perf_counter()
+        upload = upload_receive(
+            actor=officer,
+            establishment_number=establishment.number,
+            kind=UploadKind.NEW_CONTRIBUTORS,
+            mode=UploadMode.ALL_OR_NOTHING,
+            file_name=name,
+            data=data,
+        )
+        received = time.perf_counter()
+        backend = _backend_pid(connection)
+        cpu_before = (_process_cpu(backend), _children_cpu(), time.process_time())
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler is not None:
+            profiler.enable()
+        upload = upload_process(upload_id=upload.pk, report=False)
+        finished = time.perf_counter()
+        assert _backend_pid(connection) == backend, "the upload's connection changed"
+        cpu = [
+            after - before
+            for before, after in zip(
+                cpu_before, (_process_cpu(backend), _children_cpu(), time.process_time()), strict=True
             )
-            received = time.perf_counter()
-            profiler = cProfile.Profile() if args.profile else None
-            if profiler is not None:
-                profiler.enable()
-            upload = upload_process(upload_id=upload.pk, report=False)
-            finished = time.perf_counter()
-            if profiler is not None:
-                profiler.disable()
-                pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        ]
+        if profiler is not None:
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
         assert upload.status == UploadStatus.APPLIED, (
             upload.status,
             upload.outcome_code,
@@ -253,15 +327,19 @@ def main(argv: list[str] | None = None) -> int:
                 (model._meta.db_table, columns, _copy_out(cursor, model._meta.db_table, columns))
                 for model, columns in tables
             ]
-            cursor.execute(
-                "TRUNCATE " + ", ".join(model._meta.db_table for model, _columns in reversed(tables))
-            )
+            names = ", ".join(model._meta.db_table for model, _columns in reversed(tables))
+            cursor.execute(f"TRUNCATE {names}")
+            # Empty, as before the upload (whose rows autovacuum would otherwise analyze
+            # meanwhile: statistics of an empty table over full pages mislead the planner).
+            cursor.execute(f"ANALYZE {names}")
         connections.close_all()
         import psycopg
 
         with psycopg.connect(os.environ["DATABASE_URL"]) as raw:
             cursor = raw.cursor()
             cursor.execute("CHECKPOINT")
+            baseline_backend = _backend_pid(raw)
+            baseline_cpu_before = _process_cpu(baseline_backend)
             parts: list[str] = []
             began = time.perf_counter()
             for table, columns, dump in dumps:
@@ -273,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
             raw.commit()
             parts.append(f"commit {time.perf_counter() - commit_started:.2f}")
             baseline = time.perf_counter() - began
+            baseline_cpu = _process_cpu(baseline_backend) - baseline_cpu_before
             cursor.execute(f"SELECT count(*) FROM {Person._meta.db_table}")
             assert cursor.fetchone()[0] == args.rows
 
@@ -286,6 +365,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"{baseline:6.2f} s = {args.rows / baseline:,.0f} rows/s",
             ),
             ("ratio upload / bare COPY", f"{total / baseline:6.2f}"),
+            (
+                "CPU of validate + apply, s",
+                f"PostgreSQL {cpu[0]:.2f}, checking process {cpu[1]:.2f}, upload process {cpu[2]:.2f}",
+            ),
+            ("CPU of the bare COPY, s", f"PostgreSQL {baseline_cpu:.2f}"),
         ]
         for label, value in show:
             print(f"{label + ':':38} {value}")

@@ -280,12 +280,23 @@ def hijri_year_start(year: int) -> date:
     return from_hijri(year, 1, 1)
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _month_length(year: int, month: int) -> int:
+    if month == 2 and _gregorian_calendar.isleap(year):
+        return 29
+    return _MONTH_DAYS[month - 1]
+
+
 def add_months(value: date, months: int) -> date:
     """``months`` Gregorian months after ``value``; the 31st becomes the month's last day."""
     index = value.year * 12 + (value.month - 1) + months
     year, month0 = divmod(index, 12)
-    last = _gregorian_calendar.monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(value.day, last))
+    day = value.day
+    if day > 28:
+        day = min(day, _month_length(year, month0 + 1))
+    return date(year, month0 + 1, day)
 
 
 def months_between(start: date, end: date) -> int:
@@ -305,4 +316,4 @@ def month_start(value: date) -> date:
 
 
 def month_end(value: date) -> date:
-    return value.replace(day=_gregorian_calendar.monthrange(value.year, value.month)[1])
+    return value.replace(day=_month_length(value.year, value.month))

@@ -77,8 +77,21 @@ def normalise_identifier(text: str) -> str:
     return _SEPARATORS.sub("", normalise_digits(text)).upper()
 
 
+# Luhn: each digit's value as counted, undoubled and doubled (a doubled digit over 9 loses 9).
+_LUHN_PLAIN = {str(digit): digit for digit in range(10)}
+_LUHN_DOUBLED = {str(digit): digit * 2 - 9 if digit > 4 else digit * 2 for digit in range(10)}
+
+
 def luhn_check_digit(payload: str) -> str:
     """The Luhn digit that makes ``payload + digit`` pass the Luhn test."""
+    if payload.isascii() and payload.isdigit():
+        # Counting from the right of the payload, the first digit is doubled (the check digit
+        # will sit to its right): every identity number of a large upload passes here twice.
+        backwards = payload[::-1]
+        total = sum(map(_LUHN_DOUBLED.__getitem__, backwards[0::2])) + sum(
+            map(_LUHN_PLAIN.__getitem__, backwards[1::2])
+        )
+        return str((10 - total % 10) % 10)
     total = 0
     # Counting from the right of the payload, the first digit is doubled (the check digit
     # will sit to its right).

@@ -29,7 +29,9 @@ DECIMAL_PLACES = 2
 HALALA = Decimal("0.01")
 # numeric(14, 2) holds 12 digits before the point.
 _LIMIT = Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES)
+_MINUS_LIMIT = -_LIMIT
 _HUNDRED = Decimal(100)
+_ZERO_AMOUNT = Decimal("0.00")
 
 Number = Decimal | int | str
 
@@ -80,11 +82,18 @@ class Money:
     def __init__(self, amount: Number, currency: str = CURRENCY) -> None:
         if currency != CURRENCY:
             raise SimisError(MoneyError.UNSUPPORTED_CURRENCY, currency=str(currency))
-        exact = _as_decimal(amount)
-        if abs(exact) >= _LIMIT or abs(rounded := quantize_sar(exact)) >= _LIMIT:
+        # A finite Decimal (what arithmetic and the database give) or an int needs no checks.
+        exact: Decimal
+        if type(amount) is Decimal and amount.is_finite():
+            exact = amount
+        elif type(amount) is int:
+            exact = Decimal(amount)
+        else:
+            exact = _as_decimal(amount)
+        if not _MINUS_LIMIT < exact < _LIMIT or not _MINUS_LIMIT < (rounded := quantize_sar(exact)) < _LIMIT:
             raise SimisError(MoneyError.TOO_LARGE, value=str(amount))
         # Normalise -0.00 to 0.00 so equal amounts print alike.
-        object.__setattr__(self, "amount", rounded if rounded else Decimal("0.00"))
+        object.__setattr__(self, "amount", rounded if rounded else _ZERO_AMOUNT)
         object.__setattr__(self, "currency", CURRENCY)
 
     # --- construction helpers ---

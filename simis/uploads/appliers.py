@@ -6,9 +6,9 @@ Every call runs inside the caller's transaction; a service refuses by raising a 
 the row keeps the register's code (REG-xxx). All or nothing: the remaining rows are still tried
 after a refusal, so the report lists every refused row; the caller then rolls everything back.
 
-New contributors take the set-based path of ``bulk_apply`` when the register's rules are
-available to it (see that module): per-row service calls cannot register 100,000 people in
-seconds.
+New contributors take the set-based path of ``bulk_apply`` (see that module) unless it is
+switched off (``SIMIS_UPLOAD_BULK_CONTRIBUTORS``): per-row service calls cannot register
+100,000 people in seconds.
 
 Rows name a contributor by an identity document; the register is searched for all of a file's
 numbers in a few queries (``persons_find``), not once per row.
@@ -34,7 +34,6 @@ from simis.registry.public import (
     engagement_terminate,
     wage_change,
 )
-from simis.uploads import bulk_apply
 from simis.uploads.choices import UploadKind
 from simis.uploads.errors import UploadError
 from simis.uploads.outcomes import AppliedRow, ApplyContext, ApplyResult
@@ -324,11 +323,10 @@ Applier = Callable[[Sequence[RowInput], ApplyContext], ApplyResult]
 
 
 def applier_for(kind: UploadKind | str) -> Applier:
-    """The way rows of ``kind`` are applied: new contributors in bulk when the register's rules
-    are available to ``bulk_apply``, through ``contributor_register`` otherwise."""
-    if kind == UploadKind.NEW_CONTRIBUTORS:
-        return bulk_apply.contributors_register_bulk if bulk_apply.available() else contributors_register
+    """The way rows of ``kind`` are applied, once read. New contributors come here only when the
+    bulk path is switched off (``bulk_apply.streams``): one ``contributor_register`` call a row."""
     return {
+        UploadKind.NEW_CONTRIBUTORS: contributors_register,
         UploadKind.PERIODS: periods_add,
         UploadKind.TERMINATIONS: periods_terminate,
         UploadKind.WAGE_CHANGES: wages_change,

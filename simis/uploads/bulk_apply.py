@@ -5,11 +5,14 @@ Per-row service calls cost a few milliseconds each (a dozen queries, savepoints,
 under the chain lock); 100,000 of them take minutes. Here instead:
 
 1. The checks the service makes of every row, in the service's order and with its codes, run
-   in Python with the register's own pure rules: names, gender, nationality and occupation
-   (reference tables read once), identity documents, the regime (``regime_derive``), the
-   minimum age, the deadline and retroactive limit (``registration_timing``), covered branches
-   (``coverage_derive``) and the contributory wage (``contributory_wage``) — against one
-   parameter snapshot, exactly as one service call reads it.
+   in Python with the register's own pure rules from ``simis.registry.public``: names, gender,
+   nationality and occupation (reference tables read once), identity documents
+   (``identity_documents_check``), the regime (``regime_derive``), the minimum age
+   (``worker_age_check``), the deadline and retroactive limit (``registration_timing``),
+   covered branches (``coverage_derive``) and the contributory wage (``wage_amounts_check``,
+   ``contributory_wage``) — against one parameter snapshot, exactly as one service call reads
+   it. A rule's answer is remembered only where its inputs repeat across a file (the timing of
+   a join date, the check of a set of amounts); everything else is asked row by row.
 2. Whether a document is already registered is asked once for the whole file (one query
    over an array of numbers), not once per row.
 3. Ids are drawn from the tables' sequences in one query each, and the four tables — persons,
@@ -17,43 +20,55 @@ under the chain lock); 100,000 of them take minutes. Here instead:
    constraint and trigger of the register still runs (unique documents, no overlapping
    periods, wages inside their period, foreign keys at commit).
 
+**Two processes.** The rows are read, checked and turned into ``COPY`` text (a derivation's
+stored record serialised once per distinct derivation) in a forked process of their own, a
+chunk at a time, while this process streams the chunks already made into PostgreSQL: the
+checking has a core to itself and PostgreSQL the other, and neither waits for the other's
+interpreter lock. The child never touches the database (everything it needs — reference
+tables, the parameter snapshot, the registered documents, the ids — is read before the fork);
+a failure there is raised here, and the caller's transaction rolls everything back. Small
+files are checked in this process, chunk by chunk between the copies.
+
 The rows written equal the service's, field for field (regime and its inputs, covered branches
 and their inputs, review status and disputed months of a late registration, contributory wage
 with its inputs and parameter versions); a test registers the same file both ways and compares.
 The audit differs on purpose: one entry for the upload (``services``), listing every row's ids
 through ``UploadAppliedChunk``, instead of one entry per contributor under the audit chain's
-lock.
-
-**The register's rules.** This module may import the register only through
-``simis.registry.public``, which does not (yet) export the pure rules named in ``RULE_NAMES``.
-``available()`` is true once it does; until then uploads of new contributors go through
-``contributor_register`` row by row (``appliers.contributors_register``), correct but slow.
-The tests and the benchmark provide the names the way the export will (see
-``simis/uploads/tests/registry_rules.py``).
+lock. The setting ``SIMIS_UPLOAD_BULK_CONTRIBUTORS = False`` sends new contributors through
+``contributor_register`` row by row instead (``appliers.contributors_register``): correct, and
+slow.
 """
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
+import queue
+import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import fields
 from datetime import date
-from functools import lru_cache
-from queue import Queue
-from types import SimpleNamespace
-from typing import Any
+from enum import Enum
+from functools import cache
+from operator import attrgetter
+from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from simis.core.dates import Calendar
-from simis.core.errors import DateError, IdentifierError, SimisError
+from simis.core.errors import DateError, ErrorCatalogue, IdentifierError, SimisError
 from simis.core.identifiers import IdentityKind, normalise_identifier
+from simis.core.money import Money
 from simis.core.parameter_table import ParameterReader, ParameterReading, Regime
 from simis.core.selectors import parameter_reader
 from simis.identity.public import IdentityError, OrganisationKind, user_scope
-from simis.registry import public as registry
 from simis.registry.public import (
+    Document,
     Engagement,
     EngagementStatus,
     EstablishmentStatus,
@@ -61,52 +76,60 @@ from simis.registry.public import (
     Person,
     RegistryError,
     ReviewReason,
+    Span,
     Wage,
+    contributory_wage,
+    coverage_derive,
+    identity_documents_check,
+    nationality_class,
+    regime_derive,
+    registration_timing,
+    wage_amounts_check,
+    worker_age_check,
 )
 from simis.uploads.choices import UploadKind
 from simis.uploads.outcomes import AppliedRow, ApplyContext, ApplyResult
 from simis.uploads.parsing import Table
-from simis.uploads.rows import NewContributorInput, Repeats, RowInput, RowProblem, row_read
+from simis.uploads.rows import NewContributorCells, NewContributorInput, Repeats, RowProblem, row_read
 
-# The register's pure registration rules this path needs from ``simis.registry.public``.
-RULE_NAMES = (
-    "Document",
-    "Span",
-    "contributory_wage",
-    "coverage_derive",
-    "identity_documents_check",
-    "nationality_class",
-    "regime_derive",
-    "registration_timing",
-    "wage_amounts_check",
-    "worker_age_check",
-)
 _GENDERS = frozenset(Gender.values)
 _CALENDARS = frozenset(Calendar.values)
+_KINDS = {kind.value: kind for kind in IdentityKind}
 SAUDI = "SAU"
 SAUDI_ALPHA2 = "SA"
 
+# Rows of the file per chunk: checked and made into COPY text together, copied together.
+CHUNK_ROWS = 5000
+FIRST_CHUNK_ROWS = 500
+# Chunks the checking process may run ahead of the copying.
+CHUNKS_AHEAD = 3
+# A chunk's COPY text is sent in slices, so the server starts on the first while the rest follows.
+_WRITE_BYTES = 1 << 20
 
-def available() -> bool:
-    """Whether ``simis.registry.public`` exports every rule this path needs."""
-    return all(hasattr(registry, name) for name in RULE_NAMES)
+
+def bulk_enabled() -> bool:
+    """Whether new contributors take this path (``SIMIS_UPLOAD_BULK_CONTRIBUTORS``, on by default)."""
+    return bool(getattr(settings, "SIMIS_UPLOAD_BULK_CONTRIBUTORS", True))
 
 
-def registration_rules() -> Any:
-    """The rules named in ``RULE_NAMES``, as attributes, from ``simis.registry.public``."""
-    return SimpleNamespace(**{name: getattr(registry, name) for name in RULE_NAMES})
+def streams(kind: str) -> bool:
+    """Whether an upload of ``kind`` is read, checked and applied in one pass here."""
+    return kind == UploadKind.NEW_CONTRIBUTORS and bulk_enabled()
 
 
 # --- Reference data, read once ------------------------------------------------------------------
 
 
 class Country:
-    __slots__ = ("alpha2", "code", "is_gcc")
+    __slots__ = ("alpha2", "code", "gcc_country", "is_gcc", "nationality")
 
     def __init__(self, code: str, alpha2: str, is_gcc: bool) -> None:
         self.code = code
         self.alpha2 = alpha2
         self.is_gcc = is_gcc
+        # What ``coverage_derive`` is given for a national of this country.
+        self.nationality = nationality_class(code, is_gcc=is_gcc)
+        self.gcc_country = alpha2 if is_gcc and code != SAUDI else None
 
 
 class References:
@@ -122,15 +145,22 @@ class References:
         self.by_code = {row.code: row for row in rows}
         self.by_alpha2 = {row.alpha2: row for row in rows}
         self.occupations = set(occupation_model._default_manager.values_list("pk", flat=True))
+        self._countries: dict[str, Country] = {}
 
     def country(self, value: str) -> Country:
+        found = self._countries.get(value)
+        if found is not None:
+            return found
         text = str(value or "").strip().upper()
         found = self.by_code.get(text) or self.by_alpha2.get(text)
         if found is None:
             raise SimisError(RegistryError.UNKNOWN_COUNTRY, value=value)
+        self._countries[value] = found
         return found
 
     def occupation(self, value: str) -> str:
+        if value in self.occupations:
+            return value
         code = str(value or "").strip()
         if code not in self.occupations:
             raise SimisError(RegistryError.UNKNOWN_OCCUPATION, value=value)
@@ -139,11 +169,18 @@ class References:
 
 def _remembered(read: ParameterReader) -> ParameterReader:
     """The snapshot's reader, remembered per (key, day, regime): readings are immutable, and a
-    file asks the same few questions for every row."""
-    cached = lru_cache(maxsize=None)(read)
+    file asks the same few questions for every row. Equal readings (the same row of the table,
+    read for different days) are given as one object, so that derivations holding them are
+    told apart by which objects they hold (``Records``)."""
+    same: dict[ParameterReading, ParameterReading] = {}
 
+    @cache
     def remembered(key: str, on: date, regime: Regime) -> ParameterReading:
-        return cached(key, on, regime)
+        reading = read(key, on, regime)
+        try:
+            return same.setdefault(reading, reading)
+        except TypeError:  # a value that is a list or a mapping: not hashable, kept as it is
+            return reading
 
     return remembered
 
@@ -158,122 +195,6 @@ def acts_for(actor: Any, establishment: Any) -> bool:
         return True
     parent = establishment.parent
     return parent is not None and scope.allows(OrganisationKind.ESTABLISHMENT, parent.number)
-
-
-# --- The checks of one row, as contributor_register makes them ----------------------------------
-
-
-class Registration:
-    """One row's rows-to-be in the four tables."""
-
-    __slots__ = (
-        "coverage",
-        "derivation",
-        "documents",
-        "engagement_row",
-        "identity_rows",
-        "ids",
-        "item",
-        "nationality",
-        "occupation",
-        "person_row",
-        "timing",
-        "wage",
-        "wage_row",
-    )
-
-    def __init__(
-        self, item: NewContributorInput, nationality: Country, occupation: str, documents: list[Any]
-    ) -> None:
-        self.item = item
-        self.nationality = nationality
-        self.occupation = occupation
-        self.documents = documents
-        self.derivation: Any = None
-        self.timing: Any = None
-        self.coverage: Any = None
-        self.wage: Any = None
-        # The rows to write (``Rows.prepare``) and the ids they take.
-        self.ids: tuple[int, int, int] = (0, 0, 0)
-        self.person_row: tuple[Any, ...] = ()
-        self.identity_rows: tuple[tuple[Any, ...], ...] = ()
-        self.engagement_row: tuple[Any, ...] = ()
-        self.wage_row: tuple[Any, ...] = ()
-
-
-def _documents(
-    item: NewContributorInput, nationality: Country, references: References, rules: Any
-) -> list[Any]:
-    documents = []
-    for doc in item.identities:
-        try:
-            kind = IdentityKind(doc.kind or "")
-        except ValueError:
-            raise SimisError(IdentifierError.WRONG_KIND, value=str(doc.kind)) from None
-        if kind in (IdentityKind.NATIONAL_ID, IdentityKind.IQAMA):
-            documents.append(rules.Document(kind, doc.number, SAUDI, SAUDI_ALPHA2))
-            continue
-        issuer = references.country(doc.country) if doc.country else nationality
-        documents.append(rules.Document(kind, doc.number, issuer.code, issuer.alpha2))
-    return list(rules.identity_documents_check(nationality=nationality.code, documents=documents))
-
-
-def _first_checks(item: NewContributorInput, references: References, rules: Any) -> Registration:
-    """What the service checks before asking whether a document is already registered."""
-    names = item.names
-    if not all(part.strip() for part in (names.first_ar, names.family_ar, names.first_en, names.family_en)):
-        raise SimisError(RegistryError.PERSON_NAME_REQUIRED)
-    if item.gender not in _GENDERS:
-        raise SimisError(RegistryError.UNKNOWN_GENDER, value=str(item.gender))
-    if item.external_old_law_months < 0:
-        raise SimisError(RegistryError.NEGATIVE_EXTERNAL_MONTHS)
-    if item.birth_date_calendar not in _CALENDARS:
-        raise SimisError(DateError.UNKNOWN_CALENDAR, value=str(item.birth_date_calendar))
-    nationality = references.country(item.nationality)
-    occupation = references.occupation(item.occupation)
-    return Registration(item, nationality, occupation, _documents(item, nationality, references, rules))
-
-
-def _derive(registration: Registration, *, today: date, read: ParameterReader, rules: Any) -> None:
-    """The regime, age, deadline, covered branches and contributory wage, in the service's order."""
-    item = registration.item
-    derivation = rules.regime_derive(
-        birth_date=item.birth_date,
-        periods=[rules.Span(item.join_date)],
-        external_old_law_months=item.external_old_law_months,
-        read=read,
-    )
-    rules.worker_age_check(
-        birth_date=item.birth_date, join_date=item.join_date, regime=derivation.regime, read=read
-    )
-    timing = rules.registration_timing(
-        join_date=item.join_date, leave_date=None, requested_on=today, regime=derivation.regime, read=read
-    )
-    nationality = registration.nationality
-    coverage = rules.coverage_derive(
-        nationality=rules.nationality_class(nationality.code, is_gcc=nationality.is_gcc),
-        gcc_country=nationality.alpha2 if nationality.is_gcc and nationality.code != SAUDI else None,
-        birth_date=item.birth_date,
-        first_covered_on=item.join_date,
-        regime=derivation.regime,
-        read=read,
-    )
-    wage = item.wage
-    rules.wage_amounts_check(basic=wage.basic, housing=wage.housing, other=wage.other)
-    registration.wage = rules.contributory_wage(
-        basic=wage.basic,
-        housing=wage.housing,
-        housing_in_kind=wage.housing_in_kind,
-        regime=derivation.regime,
-        covers_annuities=coverage.annuities,
-        effective_from=item.join_date,
-        birth_date=item.birth_date,
-        prior=None,
-        read=read,
-    )
-    registration.derivation = derivation
-    registration.timing = timing
-    registration.coverage = coverage
 
 
 def identities_registered(numbers: Iterable[str]) -> dict[tuple[str, str, str], int]:
@@ -295,24 +216,7 @@ def identities_registered(numbers: Iterable[str]) -> dict[tuple[str, str, str], 
         }
 
 
-# --- Writing ---------------------------------------------------------------------------------------------
-
-
-def _ids(model: Any, count: int) -> list[int]:
-    """``count`` ids drawn from the table's own sequence (so nothing else can take them)."""
-    if not count:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
-            [model._meta.db_table, model._meta.pk.column, count],
-        )
-        return list(cursor.fetchone()[0])
-
-
-def _copy_sql(model: Any, fields: Sequence[str]) -> str:
-    columns = ", ".join(model._meta.get_field(name).column for name in fields)
-    return f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
+# --- The rows, as COPY text -----------------------------------------------------------------------
 
 
 PERSON_FIELDS = (
@@ -373,57 +277,250 @@ WAGE_FIELDS = (
     "created_at",
 )
 
+# COPY's text format: a backslash, tab, newline or carriage return inside a value is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NULL = "\\N"
 
-def _json(record: Any) -> str:
-    return json.dumps(record, ensure_ascii=False)
+
+def copy_text(value: Any) -> str:
+    """One value as COPY's text format writes it: NULL, ``t``/``f``, ISO dates, escaped text."""
+    if value is None:
+        return _NULL
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "{" + ",".join(str(item) for item in value) + "}"
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _record_text(derivation: Any) -> str:
+    """A derivation's stored record (``as_record()``) as JSON, in COPY text."""
+    return copy_text(json.dumps(derivation.as_record(), ensure_ascii=False))
 
 
 class Records:
-    """A derivation's stored record (``as_record()``) as JSON text, remembered per derivation:
-    derivations are immutable values, equal derivations have equal records, and a large file
-    repeats the same few hundred (same wage, same join date, same readings) many times."""
+    """Each distinct derivation's columns as COPY text, made once: derivations are immutable
+    values, and a large file repeats the same few hundred (same wage, same join date, same
+    readings) many times. A derivation is known by its fields and by which readings it holds —
+    the same objects every time, from the remembered snapshot reader — so the key is cheap to
+    make and to compare (no hashing of nested readings)."""
 
     def __init__(self) -> None:
-        self._known: dict[Any, str] = {}
-        self._versions: dict[Any, list[int]] = {}
+        self._texts: dict[tuple[Any, ...], str] = {}
+        self._getters: dict[type, Callable[[Any], Any]] = {}
+        self._readings: list[tuple[ParameterReading, ...]] = []
 
-    def version_ids(self, derivation: Any) -> list[int]:
-        """The parameter versions a contributory wage read, remembered likewise."""
+    def _key(self, derivation: Any) -> tuple[Any, ...]:
+        kind = type(derivation)
+        getter = self._getters.get(kind)
+        if getter is None:
+            getter = self._getters[kind] = attrgetter(*_plain_fields(derivation))
+        return (kind, getter(derivation), *map(id, derivation.readings))
+
+    def text(self, derivation: Any, columns: Callable[[Any], str]) -> str:
+        key = self._key(derivation)
         try:
-            known = self._versions.get(derivation)
-        except TypeError:
-            return list(derivation.version_ids)
+            known = self._texts.get(key)
+        except TypeError:  # a field holding a list or mapping: not hashable, not remembered
+            return columns(derivation)
         if known is None:
-            known = self._versions[derivation] = list(derivation.version_ids)
+            known = self._texts[key] = columns(derivation)
+            self._readings.append(derivation.readings)  # kept alive, so their ids stay theirs
         return known
 
-    def json(self, derivation: Any) -> str:
-        try:
-            known = self._known.get(derivation)
-        except TypeError:  # a reading holding a list or mapping: not hashable, not remembered
-            return _json(derivation.as_record())
-        if known is None:
-            known = self._known[derivation] = _json(derivation.as_record())
-        return known
+
+def _plain_fields(derivation: Any) -> list[str]:
+    """The names that give a derivation's fields (its readings aside) as plain values, cheap to
+    hash and compare: an amount's ``Decimal``, a choice's text."""
+    names = []
+    for field in fields(derivation):
+        if field.name == "readings":
+            continue
+        value = getattr(derivation, field.name)
+        if isinstance(value, Money):
+            names.append(f"{field.name}.amount")
+        elif isinstance(value, Enum):
+            names.append(f"{field.name}._value_")
+        else:
+            names.append(field.name)
+    # Two names at least, so that the getter gives a tuple whatever the derivation.
+    return names if len(names) > 1 else [*names, *names]
 
 
-class Rows:
-    """Builds each passing registration's rows for the four tables, in column order, records
-    serialised — everything but sending them."""
+def _regime_columns(derivation: Any) -> str:
+    return f"{derivation.regime.value}\t{_record_text(derivation)}"
 
-    def __init__(self, context: ApplyContext) -> None:
+
+def _coverage_columns(coverage: Any) -> str:
+    flags = (coverage.annuities, coverage.occupational_hazards, coverage.unemployment, coverage.gcc_extension)
+    return "\t".join(
+        [*(copy_text(flag) for flag in flags), copy_text(coverage.gcc_country), _record_text(coverage)]
+    )
+
+
+def _wage_columns(derived: Any) -> str:
+    return f"{derived.amount.amount}\t{_record_text(derived)}\t{copy_text(derived.version_ids)}"
+
+
+def _timing_columns(timing: Any) -> str:
+    if timing.late:
+        status = EngagementStatus.PENDING_REVIEW.value
+        reason = ReviewReason.LATE_REGISTRATION.value
+        return f"{status}\t{reason}\t{copy_text(timing.disputed_from)}\t{copy_text(timing.disputed_until)}"
+    return f"{EngagementStatus.ACTIVE.value}\t\t{_NULL}\t{_NULL}"
+
+
+# --- The checks of one row, as contributor_register makes them ----------------------------------
+
+
+class _Remembered:
+    """A rule's answer — its result, or its refusal — per the inputs given."""
+
+    __slots__ = ("answers", "rule")
+
+    def __init__(self, rule: Callable[..., Any]) -> None:
+        self.rule = rule
+        self.answers: dict[tuple[Any, ...], tuple[bool, Any]] = {}
+
+    def __call__(self, key: tuple[Any, ...], **inputs: Any) -> Any:
+        answer = self.answers.get(key)
+        if answer is None:
+            try:
+                answer = (True, self.rule(**inputs))
+            except SimisError as error:
+                answer = (False, error)
+            self.answers[key] = answer
+        ok, value = answer
+        if ok:
+            return value
+        raise SimisError(value.error, **value.params)
+
+
+class Lines(NamedTuple):
+    """One registration's lines of COPY text, one string per table."""
+
+    person: str
+    identities: str
+    engagement: str
+    wage: str
+
+
+class Checker:
+    """The checks ``contributor_register`` makes of a row, in its order and with its codes, and
+    the rows it would write, as COPY text."""
+
+    def __init__(
+        self,
+        context: ApplyContext,
+        references: References,
+        read: ParameterReader,
+        registered: dict[tuple[str, str, str], int],
+    ) -> None:
+        self.references = references
+        self.read = read
+        self.registered = registered
         self.today = context.requested_on
-        self.now = timezone.now()
-        self.establishment_id = context.establishment.pk
+        self.today_text = self.today.isoformat()
+        self.now_text = timezone.now().isoformat()
+        self.establishment = str(context.establishment.pk)
         self.records = Records()
+        self.timings = _Remembered(registration_timing)
+        self.amounts = _Remembered(wage_amounts_check)
+        self.spans: dict[date, tuple[Span, ...]] = {}
 
-    def prepare(self, reg: Registration, person_id: int, engagement_id: int, wage_id: int) -> None:
-        item = reg.item
+    def _documents(self, item: NewContributorInput, nationality: Country) -> list[Document]:
+        documents = []
+        for doc in item.identities:
+            kind = _KINDS.get(doc.kind or "")
+            if kind is None:
+                raise SimisError(IdentifierError.WRONG_KIND, value=str(doc.kind))
+            if kind is IdentityKind.NATIONAL_ID or kind is IdentityKind.IQAMA:
+                documents.append(Document(kind, doc.number, SAUDI, SAUDI_ALPHA2))
+                continue
+            issuer = self.references.country(doc.country) if doc.country else nationality
+            documents.append(Document(kind, doc.number, issuer.code, issuer.alpha2))
+        return list(identity_documents_check(nationality=nationality.code, documents=documents))
+
+    def check(self, item: NewContributorInput, ids: tuple[int, int, int] | None) -> Lines | None:
+        """The row checked (a refusal raises the service's ``SimisError``); its lines when ``ids``
+        are given."""
+        # What the service checks before asking whether a document is already registered.
         names = item.names
-        today, now = self.today, self.now
-        reg.ids = (person_id, engagement_id, wage_id)
-        reg.person_row = (
-            person_id,
+        if not all(
+            part.strip() for part in (names.first_ar, names.family_ar, names.first_en, names.family_en)
+        ):
+            raise SimisError(RegistryError.PERSON_NAME_REQUIRED)
+        if item.gender not in _GENDERS:
+            raise SimisError(RegistryError.UNKNOWN_GENDER, value=str(item.gender))
+        if item.external_old_law_months < 0:
+            raise SimisError(RegistryError.NEGATIVE_EXTERNAL_MONTHS)
+        if item.birth_date_calendar not in _CALENDARS:
+            raise SimisError(DateError.UNKNOWN_CALENDAR, value=str(item.birth_date_calendar))
+        references = self.references
+        nationality = references.country(item.nationality)
+        occupation = references.occupation(item.occupation)
+        documents = self._documents(item, nationality)
+        if self.registered:
+            for doc in documents:
+                holder = self.registered.get((doc.kind.value, doc.country, doc.number))
+                if holder is not None:
+                    raise SimisError(
+                        RegistryError.IDENTITY_EXISTS, number=doc.number, contributor_number=holder
+                    )
+
+        # The regime, age, deadline, covered branches and contributory wage, in the service's order.
+        read = self.read
+        birth, join = item.birth_date, item.join_date
+        spans = self.spans.get(join)
+        if spans is None:
+            spans = self.spans[join] = (Span(join),)
+        derivation = regime_derive(
+            birth_date=birth, periods=spans, external_old_law_months=item.external_old_law_months, read=read
+        )
+        regime = derivation.regime
+        worker_age_check(birth_date=birth, join_date=join, regime=regime, read=read)
+        timing = self.timings(
+            (join, regime), join_date=join, leave_date=None, requested_on=self.today, regime=regime, read=read
+        )
+        coverage = coverage_derive(
+            nationality=nationality.nationality,
+            gcc_country=nationality.gcc_country,
+            birth_date=birth,
+            first_covered_on=join,
+            regime=regime,
+            read=read,
+        )
+        wage = item.wage
+        basic, housing = wage.basic, wage.housing
+        self.amounts(
+            (basic.amount, housing.amount, wage.other.amount), basic=basic, housing=housing, other=wage.other
+        )
+        derived = contributory_wage(
+            basic=basic,
+            housing=housing,
+            housing_in_kind=wage.housing_in_kind,
+            regime=regime,
+            covers_annuities=coverage.annuities,
+            effective_from=join,
+            birth_date=birth,
+            prior=None,
+            read=read,
+        )
+        if ids is None:
+            return None
+
+        # The four tables' rows, in their COPY column order. Only names are free text; codes,
+        # countries, occupations and document numbers were checked against their lists or
+        # formats above (letters and digits), so they need no escaping.
+        person, engagement, wage_id = ids
+        records = self.records
+        now, today, establishment = self.now_text, self.today_text, self.establishment
+        join_text = join.isoformat()
+        parts = (
             names.first_ar.strip(),
             names.father_ar.strip(),
             names.grandfather_ar.strip(),
@@ -432,128 +529,319 @@ class Rows:
             names.father_en.strip(),
             names.grandfather_en.strip(),
             names.family_en.strip(),
-            item.birth_date,
-            item.birth_date_calendar,
-            item.gender,
-            reg.nationality.code,
-            item.external_old_law_months,
-            reg.derivation.regime.value,
-            self.records.json(reg.derivation),
-            today,
-            today,
-            now,
         )
-        reg.identity_rows = tuple(
-            (person_id, IdentityKind(doc.kind).value, doc.country, doc.number, now) for doc in reg.documents
-        )
-        coverage = reg.coverage
-        timing = reg.timing
-        late = bool(timing.late)
-        reg.engagement_row = (
-            engagement_id,
-            person_id,
-            self.establishment_id,
-            item.join_date,
-            "",
-            reg.occupation,
-            EngagementStatus.PENDING_REVIEW.value if late else EngagementStatus.ACTIVE.value,
-            ReviewReason.LATE_REGISTRATION.value if late else "",
-            timing.disputed_from if late else None,
-            timing.disputed_until if late else None,
-            today,
-            coverage.annuities,
-            coverage.occupational_hazards,
-            coverage.unemployment,
-            coverage.gcc_extension,
-            coverage.gcc_country,
-            self.records.json(coverage),
-            now,
-        )
-        wage = item.wage
-        derived = reg.wage
-        reg.wage_row = (
-            wage_id,
-            engagement_id,
-            self.establishment_id,
-            item.join_date,
-            wage.basic.amount,
-            wage.housing.amount,
-            wage.other.amount,
-            wage.housing_in_kind,
-            reg.occupation,
-            derived.amount.amount,
-            self.records.json(derived),
-            self.records.version_ids(derived),
-            now,
+        name_texts = "\t".join(parts)
+        if name_texts.count("\t") != 7 or "\\" in name_texts or "\n" in name_texts or "\r" in name_texts:
+            name_texts = "\t".join(part.translate(_COPY_ESCAPES) for part in parts)
+        return Lines(
+            f"{person}\t{name_texts}\t{birth.isoformat()}\t{item.birth_date_calendar}\t"
+            f"{item.gender}\t{nationality.code}\t{item.external_old_law_months}\t"
+            f"{records.text(derivation, _regime_columns)}\t{today}\t{today}\t{now}\n",
+            "".join(f"{person}\t{doc.kind.value}\t{doc.country}\t{doc.number}\t{now}\n" for doc in documents),
+            f"{engagement}\t{person}\t{establishment}\t{join_text}\t\t{occupation}\t"
+            f"{records.text(timing, _timing_columns)}\t{today}\t{records.text(coverage, _coverage_columns)}\t"
+            f"{now}\n",
+            f"{wage_id}\t{engagement}\t{establishment}\t{join_text}\t{basic.amount}\t{housing.amount}\t"
+            f"{wage.other.amount}\t{'t' if wage.housing_in_kind else 'f'}\t{occupation}\t"
+            f"{records.text(derived, _wage_columns)}\t{now}\n",
         )
 
 
-_SENTINEL: list[Registration] = []
+# --- Chunks: checked rows, their refusals and their COPY text --------------------------------------
 
 
-class Sender:
-    """Sends prepared rows, a chunk at a time, from a thread of its own over the transaction's
-    own connection: each chunk is four ``COPY`` statements (persons, identity documents,
-    contribution periods, wages — in that order, as the wage trigger needs its period). While
-    PostgreSQL stores one chunk, the calling thread checks and prepares the next; nothing else
-    uses the connection meanwhile (the calling thread only computes, and reports progress over
-    its own second connection). An error in the thread is raised again by ``finish``, and the
-    caller's transaction rolls everything back."""
+# A refusal as it crosses from the checking process: (column, catalogue, member name, params).
+Packed = tuple[str, type[ErrorCatalogue], str, dict[str, Any]]
 
-    CHUNK = 5000
 
-    def __init__(self, wrapper: Any) -> None:
-        self.wrapper = wrapper  # Django's connection: its errors are raised as Django's
-        self.connection = wrapper.connection
-        self.queue: Queue[list[Registration]] = Queue(maxsize=4)
-        self.sent = 0
+def _pack(problem: RowProblem) -> Packed:
+    error = problem.error
+    return (problem.column, type(error.error), error.error.name, error.params)
+
+
+def _unpack(packed: Packed) -> RowProblem:
+    column, catalogue, name, params = packed
+    return RowProblem(column, SimisError(catalogue[name], **params))
+
+
+class Chunk(NamedTuple):
+    rows: int  # rows of the file checked so far, this chunk's included
+    refused: list[tuple[int, list[Packed]]]
+    applied: list[tuple[int, int, int, int]]  # row number, person, period and wage ids
+    texts: tuple[bytes, bytes, bytes, bytes] | None  # COPY text of the four tables
+
+
+Item = tuple[int, NewContributorInput | list[RowProblem]]
+
+
+def _scattered(count: int) -> list[int]:
+    """Positions 0 … count-1 in bit-reversed order. Contribution periods are sent in this order
+    within a chunk: the no-overlap constraint's GiST index takes keys scattered about twice as
+    fast as ascending ones (the four tables' rows are the same either way)."""
+    bits = max(count - 1, 1).bit_length()
+    return sorted(range(count), key=lambda position: int(f"{position:0{bits}b}"[::-1], 2))
+
+
+def chunks(
+    items: Iterable[Item],
+    checker: Checker,
+    ids: tuple[Sequence[int], Sequence[int], Sequence[int]] | None,
+    *,
+    refusal: SimisError | None,
+    all_or_nothing: bool,
+    size: int,
+) -> Iterator[Chunk]:
+    """The rows checked in file order, ``size`` at a time. With ``ids`` (rows to be written) a
+    passing row gets the ids of its position in the file and its COPY lines; all or nothing, no
+    more lines are made once a row is refused — nothing will be kept."""
+    refused: list[tuple[int, list[Packed]]] = []
+    applied: list[tuple[int, int, int, int]] = []
+    lines: list[Lines] = []
+    any_refused = False
+    position = -1
+    # The first chunks are small, so that PostgreSQL has work almost at once; they double up to
+    # ``size``.
+    step = min(FIRST_CHUNK_ROWS, size)
+    boundary = step
+    for position, (number, item) in enumerate(items):
+        if isinstance(item, list):
+            refused.append((number, [_pack(problem) for problem in item]))
+            any_refused = True
+        else:
+            writing = ids is not None and not (all_or_nothing and any_refused)
+            row_ids = (ids[0][position], ids[1][position], ids[2][position]) if writing and ids else None
+            try:
+                if refusal is not None:
+                    raise refusal
+                made = checker.check(item, row_ids)
+            except SimisError as error:
+                refused.append((number, [_pack(RowProblem("", error))]))
+                any_refused = True
+            else:
+                if made is not None and row_ids is not None:
+                    lines.append(made)
+                    applied.append((item.row, *row_ids))
+        if position + 1 == boundary:
+            yield _chunk(boundary, refused, applied, lines, all_or_nothing and any_refused)
+            refused, applied, lines = [], [], []
+            step = min(step * 2, size)
+            boundary += step
+    if position + 1 != boundary - step or position < 0:
+        yield _chunk(position + 1, refused, applied, lines, all_or_nothing and any_refused)
+
+
+def _chunk(
+    rows: int,
+    refused: list[tuple[int, list[Packed]]],
+    applied: list[tuple[int, int, int, int]],
+    lines: list[Lines],
+    nothing_kept: bool,
+) -> Chunk:
+    if nothing_kept or not lines:
+        return Chunk(rows, refused, [], None)
+    engagements = [lines[position].engagement for position in _scattered(len(lines))]
+    texts = (
+        "".join(line.person for line in lines).encode(),
+        "".join(line.identities for line in lines).encode(),
+        "".join(engagements).encode(),
+        "".join(line.wage for line in lines).encode(),
+    )
+    return Chunk(rows, refused, applied, texts)
+
+
+# --- The checking process ----------------------------------------------------------------------------
+
+
+class Producer:
+    """The chunks, made in a forked process started at once (``fork``), at most ``CHUNKS_AHEAD``
+    ahead of the caller, or else here as they are asked for. ``close`` stops the process
+    whatever happened."""
+
+    def __init__(self, make: Callable[[], Iterator[Chunk]], *, fork: bool) -> None:
+        self.make = make
+        self.child: Any = None
+        self.ready: Any = None
+        if fork and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self.ready = context.Queue(maxsize=CHUNKS_AHEAD)
+            self.child = context.Process(
+                target=_produce, args=(make, self.ready), name="uploads-check", daemon=True
+            )
+            try:
+                self.child.start()
+            except (AssertionError, OSError):  # a daemonic caller may not fork: check here instead
+                self.ready.close()
+                self.child = self.ready = None
+
+    @property
+    def forked(self) -> bool:
+        return self.child is not None
+
+    def __iter__(self) -> Iterator[Chunk]:
+        if self.child is None:
+            yield from self.make()
+            return
+        while True:
+            try:
+                item = self.ready.get(timeout=1)
+            except queue.Empty:
+                if not self.child.is_alive():
+                    raise RuntimeError(
+                        f"the checking process ended unexpectedly (exit code {self.child.exitcode})"
+                    ) from None
+                continue
+            if item is None:
+                return
+            if isinstance(item, str):
+                raise RuntimeError(f"the checking process failed:\n{item}")
+            yield item
+
+    def close(self) -> None:
+        if self.child is None:
+            return
+        if self.child.is_alive():
+            self.child.terminate()
+        self.child.join(timeout=5)
+        self.ready.close()
+        self.child = None
+
+
+def _produce(make: Callable[[], Iterator[Chunk]], ready: Any) -> None:
+    """The forked process: chunks onto ``ready``, then None; a failure as its traceback. It
+    never touches the database connections it inherited (the caller's, mid-transaction, and the
+    progress writer's), and leaves through ``os._exit`` as every forked multiprocessing child
+    does, so they are never closed from here."""
+    # A short-lived process over a copy of its parent's heap: nothing worth collecting, and a
+    # collection would touch (and so copy) every page of it. A profiler running in the parent
+    # (the benchmark's ``--profile``) is not carried over.
+    gc.disable()
+    sys.setprofile(None)
+    try:
+        for chunk in make():
+            ready.put(chunk)
+        ready.put(None)
+    except BaseException:
+        ready.put(traceback.format_exc())
+
+
+# --- Writing ---------------------------------------------------------------------------------------------
+
+
+def _ids(models: Sequence[Any], count: int) -> list[list[int]]:
+    """``count`` ids for each of ``models``, drawn from each table's own sequence (so nothing
+    else can take them), in one statement."""
+    if not count:
+        return [[] for _model in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join("pg_get_serial_sequence(%s, %s)" for _model in models),
+            [name for model in models for name in (model._meta.db_table, model._meta.pk.column)],
+        )
+        sequences = cursor.fetchone()
+        draws = ", ".join("array_agg(nextval(%s::regclass))" for _sequence in sequences)
+        cursor.execute(f"SELECT {draws} FROM generate_series(1, %s)", [*sequences, count])  # noqa: S608
+        return [list(ids) for ids in cursor.fetchone()]
+
+
+def _register_tables() -> list[Any]:
+    identity_model: Any = Person._meta.get_field("identities").related_model
+    return [Person, identity_model, Engagement, Wage]
+
+
+def _statistics_held() -> None:
+    """Keeps VACUUM and ANALYZE off the four tables until the transaction ends (they wait;
+    autovacuum passes them by). Either would count none of the rows being copied — uncommitted —
+    yet count the pages they fill: a table so described looks empty to the planner, which may
+    then check each wage's contribution period through an index of the whole establishment, once
+    per wage (minutes instead of seconds, seen on a register that held few rows). The lock does
+    not conflict with anyone's reads or writes of rows; a second bulk upload waits for this one."""
+    tables = ", ".join(model._meta.db_table for model in _register_tables())
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tables} IN SHARE UPDATE EXCLUSIVE MODE")
+
+
+def _deferred_foreign_keys() -> list[str]:
+    """The deferrable foreign keys of the four tables (Django makes them initially deferred)."""
+    tables = [model._meta.db_table for model in _register_tables()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT quote_ident(conname) FROM pg_constraint "
+            "WHERE contype = 'f' AND condeferrable AND conrelid = ANY(%s::regclass[]) ORDER BY conname",
+            [tables],
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def _constraints_set(names: Sequence[str], mode: str) -> None:
+    if names:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {', '.join(names)} {mode}")
+
+
+def _copy_sql(model: Any, names: Sequence[str]) -> str:
+    columns = ", ".join(model._meta.get_field(name).column for name in names)
+    return f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
+
+
+class Copier:
+    """Copies chunks' text into the four tables — persons, identity documents, contribution
+    periods, wages, in that order, as the wage trigger needs its period — from a thread of its
+    own over the transaction's own connection, so that PostgreSQL has the next chunk as soon as
+    it is done with one while the calling thread takes in the chunk after (nothing else uses the
+    connection meanwhile: the caller only reports progress, over its own connection).
+    ``finish`` waits for the last copy and raises a database error as Django's; the caller's
+    transaction then rolls everything back."""
+
+    def __init__(self) -> None:
+        self.statements = tuple(
+            _copy_sql(model, names)
+            for model, names in zip(
+                _register_tables(),
+                (PERSON_FIELDS, IDENTITY_FIELDS, ENGAGEMENT_FIELDS, WAGE_FIELDS),
+                strict=True,
+            )
+        )
+        connection.ensure_connection()
+        self.raw = connection.connection  # Django's connections belong to their thread: the driver's
+        self.copied = 0
         self.error: BaseException | None = None
+        self.queue: queue.Queue[tuple[int, Sequence[bytes]] | None] = queue.Queue(maxsize=2)
         self.thread = threading.Thread(target=self._run, name="uploads-copy", daemon=True)
-        identity_model: Any = Person._meta.get_field("identities").related_model
-        self.statements = (
-            _copy_sql(Person, PERSON_FIELDS),
-            _copy_sql(identity_model, IDENTITY_FIELDS),
-            _copy_sql(Engagement, ENGAGEMENT_FIELDS),
-            _copy_sql(Wage, WAGE_FIELDS),
-        )
         self.thread.start()
 
+    def copy(self, rows: int, texts: Sequence[bytes]) -> None:
+        """Queues a chunk of ``rows`` rows (``texts``: one COPY text a table)."""
+        if self.error is None:
+            self.queue.put((rows, texts))
+
     def _run(self) -> None:
-        person_sql, identity_sql, engagement_sql, wage_sql = self.statements
-        while (chunk := self.queue.get()) is not _SENTINEL:
+        while (item := self.queue.get()) is not None:
             if self.error is not None:
-                continue  # drain: the caller will raise the first error
+                continue  # drained: the first error is raised by ``finish``
+            rows, texts = item
             try:
-                with self.connection.cursor() as cursor:
-                    with cursor.copy(person_sql) as copy:
-                        for reg in chunk:
-                            copy.write_row(reg.person_row)
-                    with cursor.copy(identity_sql) as copy:
-                        for reg in chunk:
-                            for row in reg.identity_rows:
-                                copy.write_row(row)
-                    with cursor.copy(engagement_sql) as copy:
-                        for reg in chunk:
-                            copy.write_row(reg.engagement_row)
-                    with cursor.copy(wage_sql) as copy:
-                        for reg in chunk:
-                            copy.write_row(reg.wage_row)
-                self.sent += len(chunk)
+                with self.raw.cursor() as cursor:
+                    for statement, text in zip(self.statements, texts, strict=True):
+                        if not text:
+                            continue
+                        view = memoryview(text)
+                        with cursor.copy(statement) as copy:
+                            for offset in range(0, len(view), _WRITE_BYTES):
+                                copy.write(view[offset : offset + _WRITE_BYTES])
+                self.copied += rows
             except BaseException as error:  # raised again in the calling thread
                 self.error = error
 
-    def send(self, chunk: list[Registration]) -> None:
-        if chunk:
-            self.queue.put(chunk)
-
-    def finish(self, progress: Callable[[int], None]) -> None:
-        self.queue.put(_SENTINEL)
-        while self.thread.is_alive():
-            self.thread.join(timeout=0.5)
-            progress(self.sent)
+    def finish(self) -> None:
+        self.close()
         if self.error is not None:
-            with self.wrapper.wrap_database_errors:
+            with connection.wrap_database_errors:
                 raise self.error
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
 
 
 # --- The applier ------------------------------------------------------------------------------------------
@@ -574,113 +862,97 @@ def _establishment_refusal(context: ApplyContext) -> SimisError | None:
     return None
 
 
-def streams(kind: str) -> bool:
-    """Whether an upload of ``kind`` is read, checked and applied in one pass here."""
-    return kind == UploadKind.NEW_CONTRIBUTORS and available()
+_NUMBER_KEYS = ("identity_number", "passport_number")
+
+
+def table_items(table: Table) -> Iterator[Item]:
+    """Each row of a new-contributors file, read (``rows.NewContributorCells``, or ``row_read``
+    for a row with anything wrong with it, which names every problem) and checked against the
+    file's earlier rows (``rows.Repeats``): its typed input, or its problems."""
+    layout = table.layout
+    cells_reader = NewContributorCells(layout, table.slots, len(table.columns), table.free)
+    repeats = Repeats()
+    for number, cells in table.rows:
+        built = cells_reader.read(number, cells)
+        if built is None:
+            read, problems = row_read(layout, number, table.values(cells), table.extra_cells(cells))
+            if problems or not isinstance(read, NewContributorInput):
+                yield number, problems
+                continue
+            built = read
+        repeated = repeats.check(built)
+        yield number, ([repeated] if repeated is not None else built)
+
+
+def _table_numbers(table: Table) -> list[str]:
+    positions = [position for position, key in table.slots if key in _NUMBER_KEYS]
+    numbers = []
+    for _number, cells in table.rows:
+        width = len(cells)
+        for position in positions:
+            if position < width and (text := cells[position]):
+                numbers.append(normalise_identifier(text))
+    return numbers
 
 
 def contributors_register_table(table: Table, context: ApplyContext) -> ApplyResult:
     """Registers a whole file of new contributors in one pass: each row's cells are read
-    (``rows.row_read``), repeats within the file caught (``rows.Repeats``), the register's checks
-    made and the row prepared and sent — the cells, the checks and the writing of earlier rows all
-    overlapping. The refused rows carry the same codes as when the cells are read first."""
-    layout = table.layout
-    positions = [
-        position for position, column in enumerate(table.columns) if column and column.key in _NUMBER_KEYS
-    ]
-
-    def items() -> Iterator[tuple[int, NewContributorInput | list[RowProblem]]]:
-        repeats = Repeats()
-        for number, cells in table.rows:
-            built, problems = row_read(layout, number, table.values(cells), table.extra_cells(cells))
-            if problems or not isinstance(built, NewContributorInput):
-                yield number, problems
-                continue
-            repeated = repeats.check(built)
-            yield number, ([repeated] if repeated is not None else built)
-
-    numbers = (
-        normalise_identifier(cells[position])
-        for _number, cells in table.rows
-        for position in positions
-        if position < len(cells)
-    )
-    return _register(items(), len(table.rows), numbers, context)
-
-
-def contributors_register_bulk(inputs: Sequence[RowInput], context: ApplyContext) -> ApplyResult:
-    """Registers the contributors of rows already read (``appliers.applier_for``)."""
-    typed = [item for item in inputs if isinstance(item, NewContributorInput)]
-    numbers = (doc.number for item in typed for doc in item.identities)
-    return _register(((item.row, item) for item in typed), len(typed), numbers, context)
-
-
-_NUMBER_KEYS = ("identity_number", "passport_number")
+    (``table_items``), the register's checks made and the row made into COPY text in a
+    checking process, while this one copies the chunks already made. The refused rows carry
+    the same codes as when the cells are read first."""
+    return _register(lambda: table_items(table), len(table.rows), _table_numbers(table), context)
 
 
 def _register(
-    items: Iterator[tuple[int, NewContributorInput | list[RowProblem]]] | Iterable[tuple[int, Any]],
-    total: int,
-    numbers: Iterable[str],
-    context: ApplyContext,
+    items: Callable[[], Iterable[Item]], total: int, numbers: Iterable[str], context: ApplyContext
 ) -> ApplyResult:
     """The bulk path (see the module docstring). All or nothing: nothing is kept when any row is
-    refused (rows sent before the refusal are rolled back by the caller). Otherwise the refused
-    rows are left out.
-
-    Rows are checked and prepared here while a ``Sender`` thread copies the previous chunk into
-    the register, so Python's work and PostgreSQL's overlap."""
+    refused (rows copied before the refusal are rolled back by the caller). Otherwise the
+    refused rows are left out."""
     result = ApplyResult()
     refusal = _establishment_refusal(context)
-    references = References()
-    rules = registration_rules()
-    read = _remembered(parameter_reader())
     registered = identities_registered(numbers) if refusal is None else {}
     writing = refusal is None and not context.check_only and total > 0
     # Ids drawn up front for every row that may pass; a refused row's ids are simply unused.
-    person_ids = _ids(Person, total) if writing else []
-    engagement_ids = _ids(Engagement, total) if writing else []
-    wage_ids = _ids(Wage, total) if writing else []
-    rows = Rows(context)
-    sender = Sender(connection) if writing else None
-    ready: list[Registration] = []
-    chunk: list[Registration] = []
+    ids = None
+    if writing:
+        _statistics_held()
+        person_ids, engagement_ids, wage_ids = _ids((Person, Engagement, Wage), total)
+        ids = (person_ids, engagement_ids, wage_ids)
+    checker = Checker(context, References(), _remembered(parameter_reader()), registered)
+
+    def make() -> Iterator[Chunk]:
+        return chunks(
+            items(),
+            checker,
+            ids,
+            refusal=refusal,
+            all_or_nothing=context.all_or_nothing,
+            size=CHUNK_ROWS,
+        )
+
+    copier = Copier() if writing else None
+    immediate = _deferred_foreign_keys() if writing else []
+    _constraints_set(immediate, "IMMEDIATE")
+    producer = Producer(make, fork=writing and total > CHUNK_ROWS)
+    applied: list[AppliedRow] = []
     try:
-        for position, (number, item) in enumerate(items):
-            if position % 1000 == 0:
-                # Checked rows count for half the work, rows stored for the other half.
-                context.progress(position // 2 + (sender.sent // 2 if sender else 0))
-            if isinstance(item, list):
-                for problem in item:
-                    result.refuse(number, problem)
-                continue
-            try:
-                if refusal is not None:
-                    raise refusal
-                reg = _first_checks(item, references, rules)
-                for doc in reg.documents:
-                    holder = registered.get((IdentityKind(doc.kind).value, doc.country, doc.number))
-                    if holder is not None:
-                        raise SimisError(
-                            RegistryError.IDENTITY_EXISTS, number=doc.number, contributor_number=holder
-                        )
-                _derive(reg, today=context.requested_on, read=read, rules=rules)
-            except SimisError as error:
-                result.refuse(number, RowProblem("", error))
-                continue
-            ready.append(reg)
-            # All or nothing: once a row is refused nothing will be kept, so nothing more is sent.
-            if sender is not None and not (context.all_or_nothing and result.problems):
-                rows.prepare(reg, person_ids[position], engagement_ids[position], wage_ids[position])
-                chunk.append(reg)
-                if len(chunk) >= Sender.CHUNK:
-                    sender.send(chunk)
-                    chunk = []
+        for chunk in producer:
+            for number, problems in chunk.refused:
+                for packed in problems:
+                    result.refuse(number, _unpack(packed))
+            if chunk.texts is not None and copier is not None:
+                copier.copy(len(chunk.applied), chunk.texts)
+                applied.extend(map(AppliedRow._make, chunk.applied))
+            # Rows checked count for half the work, rows stored for the other half.
+            context.progress(chunk.rows // 2 + (copier.copied // 2 if copier else chunk.rows // 2))
+        if copier is not None:
+            copier.finish()
     finally:
-        if sender is not None:
-            sender.send(chunk)
-            sender.finish(lambda sent: context.progress(total // 2 + sent // 2))
-    if not ready or not writing or (context.all_or_nothing and result.problems):
-        return result
-    result.applied.extend(AppliedRow(reg.item.row, *reg.ids) for reg in ready)
+        if copier is not None:
+            copier.close()
+        producer.close()
+    _constraints_set(immediate, "DEFERRED")
+    if applied and not (context.all_or_nothing and result.problems):
+        result.applied = applied
     return result

@@ -6,15 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from simis.registry.public import Establishment
 from simis.uploads.choices import UploadMode
 from simis.uploads.rows import RowProblem
 
 
-@dataclass(frozen=True, slots=True)
-class AppliedRow:
+class AppliedRow(NamedTuple):
+    """A row applied: its number in the file and the ids of what it created or changed (a tuple:
+    a large file has a hundred thousand of them)."""
+
     row: int
     person_id: int = 0
     engagement_id: int = 0

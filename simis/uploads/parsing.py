@@ -121,6 +121,16 @@ class Table:
             if column is None and position not in self.ignored
         ]
 
+    @property
+    def slots(self) -> list[tuple[int, str]]:
+        """``(position, column key)`` of every column the header names."""
+        return self._slots
+
+    @property
+    def free(self) -> list[int]:
+        """Positions the header names no column at (a report's result columns excepted)."""
+        return self._free
+
     def values(self, cells: list[str]) -> dict[str, str]:
         """The row's cells by column key, trimmed; columns the file leaves out, or the row does not
         reach, are empty."""
@@ -452,9 +462,8 @@ def table_read(data: bytes, name: str, kind: UploadKind | str, limits: Limits | 
     number = 0
     for cells in source:
         number += 1
-        for cell in cells:
-            if len(cell) > limits.max_cell_chars:
-                raise SimisError(UploadError.CELL_TOO_LONG, row=number, limit=limits.max_cell_chars)
+        if cells and max(map(len, cells)) > limits.max_cell_chars:
+            raise SimisError(UploadError.CELL_TOO_LONG, row=number, limit=limits.max_cell_chars)
         if marker is None:
             if _is_blank(cells):
                 continue
@@ -481,7 +490,8 @@ def table_read(data: bytes, name: str, kind: UploadKind | str, limits: Limits | 
             )
             continue
         assert table is not None
-        if _is_blank(cells) or cells[0].strip().startswith(COMMENT_PREFIX):
+        first = cells[0].strip() if cells else ""
+        if first.startswith(COMMENT_PREFIX) or (not first and _is_blank(cells)):
             continue
         if len(table.rows) >= limits.max_rows:
             raise SimisError(UploadError.TOO_MANY_ROWS, limit=limits.max_rows)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from django.utils import translation
@@ -479,6 +480,203 @@ def row_read(
         )
     built = _READERS[layout.kind](row, reader)
     return (built if reader.ok else None), reader.problems
+
+
+# --- New contributors, straight from a row's cells ---------------------------------------------------------
+
+_NEW_CONTRIBUTOR_KEYS = (
+    "identity_kind",
+    "identity_number",
+    "identity_country",
+    "passport_number",
+    "passport_country",
+    "first_name_ar",
+    "father_name_ar",
+    "grandfather_name_ar",
+    "family_name_ar",
+    "first_name_en",
+    "father_name_en",
+    "grandfather_name_en",
+    "family_name_en",
+    "birth_date",
+    "gender",
+    "nationality",
+    "join_date",
+    "occupation",
+    "basic_wage",
+    "housing_allowance",
+    "other_allowances",
+    "housing_in_kind",
+    "external_old_law_months",
+)
+_CHECKED_KINDS = frozenset(
+    {IdentityKind.NATIONAL_ID.value, IdentityKind.IQAMA.value, IdentityKind.PASSPORT.value}
+)
+_WHOLE = re.compile(r"-?\d{1,6}")
+
+
+def _known(text: str, table: dict[str, str]) -> str | None:
+    """A choice as ``RowReader.choice`` finds it (as written, then folded); None when it is not one."""
+    found = table.get(text)
+    return found if found is not None else table.get(_fold(text))
+
+
+class NewContributorCells:
+    """Reads a new contributor's row straight from its cells, for a file's column positions
+    (``Table.slots``): the value ``row_read`` gives for a row with nothing wrong with it, without
+    the per-cell bookkeeping. ``read`` gives None for a row it cannot vouch for — any cell
+    missing, too long, unreadable, outside the columns — and the caller reads that row with
+    ``row_read``, which names every problem. A large file is almost all good rows."""
+
+    def __init__(
+        self, layout: Layout, slots: Sequence[tuple[int, str]], width: int, free: Sequence[int]
+    ) -> None:
+        self.width = width
+        self.free = tuple(free)
+        by_key = dict((key, position) for position, key in slots)
+        # A key the file has no column for reads the empty cell added after the row's own.
+        self.usable = layout.kind == UploadKind.NEW_CONTRIBUTORS and set(layout.keys) <= set(
+            _NEW_CONTRIBUTOR_KEYS
+        )
+        self.usable = self.usable and all(column.key in by_key for column in layout.required)
+        pick = [by_key.get(key, width) for key in _NEW_CONTRIBUTOR_KEYS]
+        self.pick = itemgetter(*pick)
+        # Cell lengths checked a group of columns at a time (one limit each); required cells at once.
+        groups: dict[int, list[int]] = {}
+        for position, key in slots:
+            groups.setdefault(layout.by_key[key].max_length, []).append(position)
+        self.limits = tuple((limit, itemgetter(*positions, width)) for limit, positions in groups.items())
+        required = [by_key[column.key] for column in layout.required if column.key in by_key]
+        self.required = itemgetter(*required, width) if required else None
+        self.kinds = _identity_kinds()
+        self.genders = _genders()
+        # What cells read to, by their text: a file repeats its dates, amounts and codes.
+        self.dates: dict[str, date] = {}
+        self.amounts: dict[str, Money] = {}
+        self.codes: dict[str, str] = {}
+
+    def _date(self, text: str) -> date:
+        found = self.dates.get(text)
+        if found is None:
+            found = self.dates[text] = date_read(text)
+        return found
+
+    def _amount(self, text: str) -> Money:
+        if not text:
+            return _ZERO
+        found = self.amounts.get(text)
+        if found is None:
+            found = self.amounts[text] = amount_read(text) or _ZERO
+        return found
+
+    def _code(self, text: str) -> str:
+        """A country or occupation code as ``_new_contributor`` reads it: digits normalised,
+        trimmed, (letters) upper-cased."""
+        found = self.codes.get(text)
+        if found is None:
+            found = self.codes[text] = normalise_digits(text).strip().upper() if text else ""
+        return found
+
+    def read(self, row: int, cells: list[str]) -> NewContributorInput | None:
+        if not self.usable:
+            return None
+        width = self.width
+        count = len(cells)
+        if count > width:
+            return None
+        texts = [cell.strip() for cell in cells]
+        if count < width:
+            texts.extend([""] * (width - count))
+        for position in self.free:
+            if texts[position]:
+                return None
+        texts.append("")  # the cell of every column the file leaves out
+        for limit, group in self.limits:
+            if max(map(len, group(texts))) > limit:
+                return None
+        # The empty cell closes the required group: one empty required cell sends the row back.
+        if self.required is not None and "" in self.required(texts)[:-1]:
+            return None
+        (
+            kind_text,
+            number_text,
+            country_text,
+            passport_text,
+            passport_country_text,
+            first_ar,
+            father_ar,
+            grandfather_ar,
+            family_ar,
+            first_en,
+            father_en,
+            grandfather_en,
+            family_en,
+            birth_text,
+            gender_text,
+            nationality_text,
+            join_text,
+            occupation_text,
+            basic_text,
+            housing_text,
+            other_text,
+            in_kind_text,
+            months_text,
+        ) = self.pick(texts)
+        try:
+            kind = _known(kind_text, self.kinds) if kind_text else ""
+            if kind is None or not (birth_text and join_text):
+                return None
+            number = normalise_identifier(number_text) if number_text else ""
+            if number and kind in _CHECKED_KINDS:
+                number = validate_identifier(number, kind)
+            identities = [IdentityCell(kind or None, number, self._code(country_text))]
+            if passport_text:
+                identities.append(
+                    IdentityCell(
+                        IdentityKind.PASSPORT.value,
+                        validate_identifier(passport_text, IdentityKind.PASSPORT),
+                        self._code(passport_country_text),
+                    )
+                )
+            birth_date = self._date(birth_text)
+            join_date = self._date(join_text)
+            gender = _known(gender_text, self.genders) if gender_text else ""
+            in_kind = _known(in_kind_text, _YES_NO) if in_kind_text else ""
+            if gender is None or in_kind is None:
+                return None
+            basic = self._amount(basic_text)
+            housing = self._amount(housing_text)
+            other = self._amount(other_text)
+        except SimisError:
+            return None
+        months = 0
+        if months_text:
+            cleaned = normalise_digits(months_text).strip()
+            if not _WHOLE.fullmatch(cleaned):
+                return None
+            months = int(cleaned)
+        return NewContributorInput(
+            row=row,
+            identities=tuple(identities),
+            names=PersonNames(
+                first_ar=first_ar,
+                father_ar=father_ar,
+                grandfather_ar=grandfather_ar,
+                family_ar=family_ar,
+                first_en=first_en,
+                father_en=father_en,
+                grandfather_en=grandfather_en,
+                family_en=family_en,
+            ),
+            birth_date=birth_date,
+            birth_date_calendar=calendar_read(birth_text),
+            gender=gender,
+            nationality=self._code(nationality_text),
+            join_date=join_date,
+            occupation=normalise_digits(occupation_text).strip() if occupation_text else "",
+            wage=WageInput(basic=basic, housing=housing, other=other, housing_in_kind=in_kind == "yes"),
+            external_old_law_months=months,
+        )
 
 
 # --- Rows against each other ------------------------------------------------------------------------------

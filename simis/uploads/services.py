@@ -28,6 +28,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import wraps
+from operator import attrgetter
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
@@ -320,7 +321,7 @@ def _results_store(
             )
         )
     UploadRow.objects.bulk_create(refused, batch_size=2000)
-    ordered = sorted(applied, key=lambda item: item.row)
+    ordered = sorted(applied, key=_row_number)
     chunks = [ordered[start : start + CHUNK_ROWS] for start in range(0, len(ordered), CHUNK_ROWS)]
     if not chunks:
         return
@@ -348,10 +349,14 @@ def _results_store(
 def applied_rows_digest(applied: Sequence[AppliedRow]) -> str:
     """SHA-256 over every applied row's number and ids, in row order: the audit entry holds it,
     so the chunks it points to can be checked against the hash-chained log."""
-    digest = hashlib.sha256()
-    for item in sorted(applied, key=lambda row: row.row):
-        digest.update(f"{item.row}:{item.person_id}:{item.engagement_id}:{item.wage_id}\n".encode())
-    return digest.hexdigest()
+    lines = "".join(
+        f"{item.row}:{item.person_id}:{item.engagement_id}:{item.wage_id}\n"
+        for item in sorted(applied, key=_row_number)
+    )
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+_row_number = attrgetter("row")
 
 
 def _finish(upload: Upload, status: UploadStatus, error: SimisError | None, **counts: int) -> None:
@@ -515,7 +520,8 @@ def _process(upload: Upload, progress: ProgressWriter) -> None:
     run: Callable[[ApplyContext], ApplyResult]
     if bulk_apply.streams(upload.kind):
         # New contributors in bulk: each row's cells are read, checked against the register and
-        # sent in one pass, while the previous chunk is being stored (``bulk_apply``).
+        # made into COPY text in a checking process, while this one stores the chunks already
+        # made (``bulk_apply``).
         problems: dict[int, list[RowProblem]] = {}
         _status_set(upload, UploadStatus.VALIDATED)
         check_only = False

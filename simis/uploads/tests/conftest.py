@@ -19,7 +19,6 @@ import pytest
 from simis.identity.models import Audience, OrganisationMembership, User
 from simis.registry.public import Establishment, establishment_branch_add, establishment_register
 from simis.registry.tests.factories import reference_rows_ensure
-from simis.uploads.tests import registry_rules
 
 REQUEST_DAY = date(2026, 3, 15)
 PASSWORD = "Correct-horse-battery-9"
@@ -110,14 +109,12 @@ def badr(parameters: None, khalid: User) -> Employer:
 
 
 @pytest.fixture
-def bulk() -> Iterator[None]:
-    """New contributors take the bulk path (the register's rules exported to it)."""
-    with registry_rules.exported():
-        yield
+def bulk(settings: Any) -> None:
+    """New contributors take the bulk path (``bulk_apply``), as they do by default."""
+    settings.SIMIS_UPLOAD_BULK_CONTRIBUTORS = True
 
 
 @pytest.fixture
-def per_row() -> Iterator[None]:
-    """New contributors take the per-row service path."""
-    with registry_rules.withheld():
-        yield
+def per_row(settings: Any) -> None:
+    """New contributors take the per-row service path (``contributor_register`` a row)."""
+    settings.SIMIS_UPLOAD_BULK_CONTRIBUTORS = False

@@ -13,9 +13,9 @@ from django.db import transaction
 from simis.audit.public import AuditEntry
 from simis.core.identifiers import IdentityKind
 from simis.registry.public import Engagement, Person, Wage
+from simis.uploads import bulk_apply
 from simis.uploads.choices import UploadMode, UploadStatus
 from simis.uploads.layouts import NEW_CONTRIBUTORS_V1
-from simis.uploads.tests import registry_rules
 from simis.uploads.tests.files import csv_bytes, new_contributor, next_national_id
 from simis.uploads.tests.helpers import refused_codes, upload_and_process
 
@@ -80,21 +80,26 @@ def snapshot(numbers: list[str]) -> dict[str, Any]:
     return found
 
 
-def test_bulk_and_per_row_write_the_same_rows(nour: Any) -> None:
+@pytest.mark.parametrize("chunk_rows", [5000, 3], ids=["checked-here", "checked-in-a-forked-process"])
+def test_bulk_and_per_row_write_the_same_rows(
+    nour: Any, settings: Any, monkeypatch: Any, chunk_rows: int
+) -> None:
+    # Chunks smaller than the file are checked in a process of their own (``bulk_apply.Producer``).
+    monkeypatch.setattr(bulk_apply, "CHUNK_ROWS", chunk_rows)
     rows = varied_rows()
     numbers = [row["identity_number"] for row in rows]
     data = csv_bytes(NEW_CONTRIBUTORS_V1, rows)
 
     registered = AuditEntry.objects.filter(action="registry.contributor_registered")
     point = transaction.savepoint()
-    with registry_rules.exported():
-        bulk = upload_and_process(nour, data, mode=UploadMode.VALID_ROWS)
+    settings.SIMIS_UPLOAD_BULK_CONTRIBUTORS = True
+    bulk = upload_and_process(nour, data, mode=UploadMode.VALID_ROWS)
     bulk_rows, bulk_codes = snapshot(numbers), refused_codes(bulk)
     assert registered.count() == 0  # no per-row service call
     transaction.savepoint_rollback(point)
 
-    with registry_rules.withheld():
-        per_row = upload_and_process(nour, data, mode=UploadMode.VALID_ROWS)
+    settings.SIMIS_UPLOAD_BULK_CONTRIBUTORS = False
+    per_row = upload_and_process(nour, data, mode=UploadMode.VALID_ROWS)
     per_row_rows, per_row_codes = snapshot(numbers), refused_codes(per_row)
     assert registered.count() == len(rows) - 3
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from simis.core.identifiers import IdentityKind
 from simis.core.money import Money
 from simis.uploads.layouts import NEW_CONTRIBUTORS_V1, PERIODS_V1, TERMINATIONS_V1, WAGE_CHANGES_V1
+from simis.uploads.parsing import table_read
 from simis.uploads.reports import neutralise
 from simis.uploads.rows import (
     IdentityCell,
+    NewContributorCells,
     NewContributorInput,
     PeriodInput,
     TerminationInput,
@@ -18,7 +22,7 @@ from simis.uploads.rows import (
     duplicates_find,
     row_read,
 )
-from simis.uploads.tests.files import new_contributor
+from simis.uploads.tests.files import csv_bytes, new_contributor, next_national_id
 
 
 def values(layout, **cells):  # type: ignore[no-untyped-def]
@@ -185,3 +189,77 @@ def test_neutralise_formula_triggers() -> None:
         assert neutralise(text) == "'" + text
     for text in ("plain", "", "1=1", " =1"):
         assert neutralise(text) == text
+
+
+def cell_variants() -> list[dict[str, Any]]:
+    """Rows as employers write them, good and bad: the straight reader must read each good one
+    as ``row_read`` does and leave every other to it."""
+    iqama = next_national_id(IdentityKind.IQAMA)
+    return [
+        new_contributor(),
+        new_contributor(identity_number="١٠٠٠٠٠٠٠١٦", birth_date="١٠/٠٦/١٤١٥", basic_wage="٥٬٠٠٠٫٥٠"),
+        new_contributor(identity_kind="هوية وطنية", gender="أنثى", housing_in_kind="نعم"),
+        new_contributor(identity_kind=" National ID ", gender="F", housing_in_kind="Y"),
+        new_contributor(birth_date="26/12/1446 هـ", join_date=" 2026-03-01 "),
+        new_contributor(
+            nationality="IND", identity_kind="iqama", identity_number=iqama, passport_number="z765-4321"
+        ),
+        new_contributor(
+            nationality="BHR", identity_kind="gcc_id", identity_number="880112345", identity_country="bh"
+        ),
+        new_contributor(
+            nationality="EG", identity_kind="passport", identity_number="a1234567", identity_country="EGY"
+        ),
+        new_contributor(external_old_law_months="٣٠", other_allowances="", housing_allowance=""),
+        new_contributor(first_name_en="O\\'Neil\tJr"),
+        # Bad rows: each has something row_read reports.
+        new_contributor(identity_kind="driving licence"),
+        new_contributor(identity_number="1000000017"),
+        new_contributor(passport_number="12"),
+        new_contributor(birth_date="31/02/1990"),
+        new_contributor(birth_date=""),
+        new_contributor(gender="x"),
+        new_contributor(basic_wage="6,000.5.0"),
+        new_contributor(housing_in_kind="maybe"),
+        new_contributor(external_old_law_months="1.5"),
+        new_contributor(first_name_ar=""),
+        new_contributor(family_name_en="x" * 61),
+        new_contributor(nationality="SAUD"),
+    ]
+
+
+def test_the_straight_reader_reads_as_row_read_does_or_leaves_the_row_to_it() -> None:
+    rows = cell_variants()
+    data = csv_bytes(NEW_CONTRIBUTORS_V1, rows)
+    # The same rows again with an extra cell past the last column, and with trailing cells cut.
+    text = data.decode("utf-8-sig").split("\r\n")
+    extra = [line + ",surplus" for line in text[2:] if line]
+    short = [line.rsplit(",", 2)[0] for line in text[2:] if line]
+    lines = text[:2] + [line for line in text[2:] if line] + extra + short
+    table = table_read("\r\n".join(lines).encode(), "f.csv", "new_contributors")
+    straight = NewContributorCells(table.layout, table.slots, len(table.columns), table.free)
+    straight_rows = []
+    for number, cells in table.rows:
+        expected, problems = row_read(table.layout, number, table.values(cells), table.extra_cells(cells))
+        found = straight.read(number, cells)
+        # Every row with nothing wrong is read straight, to the very same input; no other is.
+        assert (found is not None) == (not problems), number
+        if found is not None:
+            assert found == expected, number
+            straight_rows.append(number)
+    # The ten good rows; none with a cell too many; short rows whose missing cells are optional
+    # (the last two: in-kind housing and outside months — which were wrong in rows 20 and 21).
+    first = 3
+    assert straight_rows == list(range(first, first + 10)) + [
+        first + 2 * len(rows) + offset for offset in [*range(10), 17, 18]
+    ]
+
+
+def test_the_straight_reader_follows_the_file_s_column_order() -> None:
+    row = new_contributor(passport_number="", nationality="SAU")
+    columns = list(reversed(NEW_CONTRIBUTORS_V1.keys))
+    table = table_read(csv_bytes(NEW_CONTRIBUTORS_V1, [row], columns=columns), "f.csv", "new_contributors")
+    straight = NewContributorCells(table.layout, table.slots, len(table.columns), table.free)
+    number, cells = table.rows[0]
+    expected, problems = row_read(table.layout, number, table.values(cells))
+    assert problems == [] and straight.read(number, cells) == expected

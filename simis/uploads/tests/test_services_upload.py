@@ -163,13 +163,13 @@ def test_a_crash_mid_way_applies_nothing_and_the_upload_can_be_tried_again(
     data = csv_bytes(NEW_CONTRIBUTORS_V1, [new_contributor() for _ in range(40)])
     upload = receive(nour, data)
     persons = Person.objects.count()
-    real_finish = bulk_apply.Sender.finish
+    real_finish = bulk_apply.Copier.finish
 
     def crashing(*args: Any, **kwargs: Any) -> Any:
         real_finish(*args, **kwargs)  # every row is written …
         raise ConnectionError("the database went away")  # … then the connection is lost
 
-    monkeypatch.setattr(bulk_apply.Sender, "finish", crashing)
+    monkeypatch.setattr(bulk_apply.Copier, "finish", crashing)
     with pytest.raises(ConnectionError):
         upload_process(upload_id=upload.pk)
     failed = Upload.objects.get(pk=upload.pk)
@@ -177,7 +177,7 @@ def test_a_crash_mid_way_applies_nothing_and_the_upload_can_be_tried_again(
     assert Person.objects.count() == persons
     assert AuditEntry.objects.filter(action="uploads.file_failed", subject_id=str(upload.pk)).exists()
 
-    monkeypatch.setattr(bulk_apply.Sender, "finish", real_finish)
+    monkeypatch.setattr(bulk_apply.Copier, "finish", real_finish)
     upload_retry(actor=nour.officer, upload=failed)
     done = upload_process(upload_id=upload.pk)
     assert (done.status, done.rows_applied, done.attempts) == (UploadStatus.APPLIED, 40, 2)
@@ -187,15 +187,16 @@ def test_a_crash_mid_way_applies_nothing_and_the_upload_can_be_tried_again(
     assert caught.value.code == "UPL-106"
 
 
-def test_bulk_rows_go_in_chunks_and_a_database_error_in_the_sender_rolls_all_back(
+def test_bulk_rows_go_in_chunks_and_a_database_error_in_a_copy_rolls_all_back(
     nour: Any, khalid: Any, bulk: None, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(bulk_apply.Sender, "CHUNK", 4)
+    # Chunks of 4 rows: the rows are checked in a forked process while earlier chunks are copied.
+    monkeypatch.setattr(bulk_apply, "CHUNK_ROWS", 4)
     clean = upload_and_process(nour, csv_bytes(NEW_CONTRIBUTORS_V1, [new_contributor() for _ in range(25)]))
     assert (clean.status, clean.rows_applied) == (UploadStatus.APPLIED, 25)
 
     # A document registered by someone else after the file was checked: the register's unique
-    # constraint stops the copy in the sender's thread, and the whole apply rolls back.
+    # constraint stops a copy, and the whole apply rolls back.
     from simis.uploads.tests.helpers import worker_register
 
     taken = worker_register(nour, actor=khalid)
