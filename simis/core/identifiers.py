@@ -65,6 +65,7 @@ class GccCountry(models.TextChoices):
 
 
 _SAUDI_PREFIX = {IdentityKind.NATIONAL_ID: "1", IdentityKind.IQAMA: "2"}
+_KINDS = {kind.value: kind for kind in IdentityKind}
 
 
 def normalise_digits(text: str) -> str:
@@ -74,6 +75,8 @@ def normalise_digits(text: str) -> str:
 
 def normalise_identifier(text: str) -> str:
     """Digits normalised, separators dropped, letters upper-cased: ``" ١٠٢٣-456 "`` → ``"1023456"``."""
+    if type(text) is str and text.isascii() and text.isdigit():
+        return text  # Western digits only (most numbers as typed): nothing to change
     return _SEPARATORS.sub("", normalise_digits(text)).upper()
 
 
@@ -232,7 +235,7 @@ def generate_national_id(seq: int, kind: IdentityKind = IdentityKind.NATIONAL_ID
 
 def validate_identifier(value: str, kind: IdentityKind | str, country: str | None = None) -> str:
     """Validate ``value`` as the given kind (``country`` needed for GCC IDs); normalised."""
-    kind = IdentityKind(kind)
+    kind = _KINDS.get(kind) or IdentityKind(kind)
     if kind in _SAUDI_PREFIX:
         return validate_saudi_id(value, kind)
     if kind == IdentityKind.PASSPORT:

@@ -41,8 +41,10 @@ slow.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
+import mmap
 import multiprocessing
 import queue
 import sys
@@ -52,7 +54,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
 from datetime import date
 from enum import Enum
-from functools import cache
+from functools import cache, partial
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -103,6 +105,10 @@ CHUNK_ROWS = 5000
 FIRST_CHUNK_ROWS = 500
 # Chunks the checking process may run ahead of the copying.
 CHUNKS_AHEAD = 3
+# Buffers shared with the checking process for chunks' COPY text (a chunk of 5,000 rows is
+# about 10 MB; a larger one crosses through the pipe instead). Only the pages written are used.
+BUFFERS = 6
+BUFFER_BYTES = 32 << 20
 # A chunk's COPY text is sent in slices, so the server starts on the first while the rest follows.
 _WRITE_BYTES = 1 << 20
 
@@ -200,17 +206,19 @@ def acts_for(actor: Any, establishment: Any) -> bool:
 def identities_registered(numbers: Iterable[str]) -> dict[tuple[str, str, str], int]:
     """``{(kind, country, number): contributor number}`` of the documents registered under any
     of ``numbers``, asked in one query over an array of the numbers."""
-    numbers = sorted({number for number in numbers if number})
+    # Registered numbers are Latin letters and digits (``core.identifiers``): a number with
+    # anything else cannot be among them, and the others make a plain array literal.
+    numbers = sorted({number for number in numbers if number.isascii() and number.isalnum()})
     if not numbers:
         return {}
     identity_model: Any = Person._meta.get_field("identities").related_model
     sql = (
         f"SELECT i.kind, i.country_id, i.number, p.contributor_number "  # noqa: S608 (table names from the models)
         f"FROM {identity_model._meta.db_table} i JOIN {Person._meta.db_table} p ON p.id = i.person_id "
-        f"WHERE i.number = ANY(%s)"
+        f"WHERE i.number = ANY(%s::text::text[])"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [numbers])
+        cursor.execute(sql, ["{" + ",".join(numbers) + "}"])
         return {
             (kind, country, number): contributor for kind, country, number, contributor in cursor.fetchall()
         }
@@ -568,7 +576,9 @@ class Chunk(NamedTuple):
     rows: int  # rows of the file checked so far, this chunk's included
     refused: list[tuple[int, list[Packed]]]
     applied: list[tuple[int, int, int, int]]  # row number, person, period and wage ids
-    texts: tuple[bytes, bytes, bytes, bytes] | None  # COPY text of the four tables
+    texts: Sequence[bytes | memoryview] | None  # COPY text of the four tables
+    # From the checking process, the texts are in a shared buffer: its number and their lengths.
+    shared: tuple[int, tuple[int, ...]] | None = None
 
 
 Item = tuple[int, NewContributorInput | list[RowProblem]]
@@ -655,23 +665,37 @@ def _chunk(
 class Producer:
     """The chunks, made in a forked process started at once (``fork``), at most ``CHUNKS_AHEAD``
     ahead of the caller, or else here as they are asked for. ``close`` stops the process
-    whatever happened."""
+    whatever happened.
+
+    From the forked process a chunk's COPY text — 10 MB or so — comes through one of a few
+    buffers of memory shared with it (mapped before the fork), not through the pipe: written
+    once there and read from there by the driver, rather than pickled, piped, read and
+    unpickled. The caller gives a buffer back (``release``) once its text is copied."""
 
     def __init__(self, make: Callable[[], Iterator[Chunk]], *, fork: bool) -> None:
         self.make = make
         self.child: Any = None
         self.ready: Any = None
+        self.free: Any = None
+        self.buffers: list[mmap.mmap] = []
         if fork and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self.ready = context.Queue(maxsize=CHUNKS_AHEAD)
+            self.free = context.Queue()
+            self.buffers = [mmap.mmap(-1, BUFFER_BYTES) for _ in range(BUFFERS)]
+            for number in range(BUFFERS):
+                self.free.put(number)
             self.child = context.Process(
-                target=_produce, args=(make, self.ready), name="uploads-check", daemon=True
+                target=_produce,
+                args=(make, self.ready, self.free, self.buffers),
+                name="uploads-check",
+                daemon=True,
             )
             try:
                 self.child.start()
             except (AssertionError, OSError):  # a daemonic caller may not fork: check here instead
-                self.ready.close()
-                self.child = self.ready = None
+                self._queues_close()
+                self.child = None
 
     @property
     def forked(self) -> bool:
@@ -694,7 +718,20 @@ class Producer:
                 return
             if isinstance(item, str):
                 raise RuntimeError(f"the checking process failed:\n{item}")
+            if item.shared is not None:
+                number, lengths = item.shared
+                view = memoryview(self.buffers[number])
+                texts, offset = [], 0
+                for length in lengths:
+                    texts.append(view[offset : offset + length])
+                    offset += length
+                item = item._replace(texts=texts)
             yield item
+
+    def release(self, chunk: Chunk) -> None:
+        """Gives the chunk's shared buffer back to the checking process."""
+        if chunk.shared is not None and self.free is not None:
+            self.free.put(chunk.shared[0])
 
     def close(self) -> None:
         if self.child is None:
@@ -702,15 +739,26 @@ class Producer:
         if self.child.is_alive():
             self.child.terminate()
         self.child.join(timeout=5)
-        self.ready.close()
         self.child = None
+        self._queues_close()
+
+    def _queues_close(self) -> None:
+        for channel in (self.ready, self.free):
+            if channel is not None:
+                channel.close()
+        self.ready = self.free = None
+        for buffer in self.buffers:
+            # A view of it still held: unmapped when the last one goes.
+            with contextlib.suppress(BufferError):
+                buffer.close()
+        self.buffers = []
 
 
-def _produce(make: Callable[[], Iterator[Chunk]], ready: Any) -> None:
-    """The forked process: chunks onto ``ready``, then None; a failure as its traceback. It
-    never touches the database connections it inherited (the caller's, mid-transaction, and the
-    progress writer's), and leaves through ``os._exit`` as every forked multiprocessing child
-    does, so they are never closed from here."""
+def _produce(make: Callable[[], Iterator[Chunk]], ready: Any, free: Any, buffers: list[mmap.mmap]) -> None:
+    """The forked process: chunks onto ``ready`` (their text in a free shared buffer), then
+    None; a failure as its traceback. It never touches the database connections it inherited
+    (the caller's, mid-transaction, and the progress writer's), and leaves through ``os._exit``
+    as every forked multiprocessing child does, so they are never closed from here."""
     # A short-lived process over a copy of its parent's heap: nothing worth collecting, and a
     # collection would touch (and so copy) every page of it. A profiler running in the parent
     # (the benchmark's ``--profile``) is not carried over.
@@ -718,6 +766,14 @@ def _produce(make: Callable[[], Iterator[Chunk]], ready: Any) -> None:
     sys.setprofile(None)
     try:
         for chunk in make():
+            texts = chunk.texts
+            if texts is not None and sum(map(len, texts)) <= BUFFER_BYTES:
+                number = free.get()
+                buffer, offset = buffers[number], 0
+                for text in texts:
+                    buffer[offset : offset + len(text)] = text
+                    offset += len(text)
+                chunk = chunk._replace(texts=None, shared=(number, tuple(map(len, texts))))
             ready.put(chunk)
         ready.put(None)
     except BaseException:
@@ -805,32 +861,41 @@ class Copier:
         self.raw = connection.connection  # Django's connections belong to their thread: the driver's
         self.copied = 0
         self.error: BaseException | None = None
-        self.queue: queue.Queue[tuple[int, Sequence[bytes]] | None] = queue.Queue(maxsize=2)
+        self.queue: queue.Queue[tuple[int, Sequence[bytes | memoryview], Callable[[], None]] | None] = (
+            queue.Queue(maxsize=2)
+        )
         self.thread = threading.Thread(target=self._run, name="uploads-copy", daemon=True)
         self.thread.start()
 
-    def copy(self, rows: int, texts: Sequence[bytes]) -> None:
-        """Queues a chunk of ``rows`` rows (``texts``: one COPY text a table)."""
+    def copy(self, rows: int, texts: Sequence[bytes | memoryview], done: Callable[[], None]) -> None:
+        """Queues a chunk of ``rows`` rows (``texts``: one COPY text a table); ``done`` is called
+        once the texts are no longer needed."""
         if self.error is None:
-            self.queue.put((rows, texts))
+            self.queue.put((rows, texts, done))
+        else:
+            done()
 
     def _run(self) -> None:
         while (item := self.queue.get()) is not None:
-            if self.error is not None:
-                continue  # drained: the first error is raised by ``finish``
-            rows, texts = item
+            rows, texts, done = item
             try:
-                with self.raw.cursor() as cursor:
-                    for statement, text in zip(self.statements, texts, strict=True):
-                        if not text:
-                            continue
-                        view = memoryview(text)
-                        with cursor.copy(statement) as copy:
-                            for offset in range(0, len(view), _WRITE_BYTES):
-                                copy.write(view[offset : offset + _WRITE_BYTES])
-                self.copied += rows
+                if self.error is None:  # else drained: the first error is raised by ``finish``
+                    self._copy(rows, texts)
             except BaseException as error:  # raised again in the calling thread
                 self.error = error
+            finally:
+                done()
+
+    def _copy(self, rows: int, texts: Sequence[bytes | memoryview]) -> None:
+        with self.raw.cursor() as cursor:
+            for statement, text in zip(self.statements, texts, strict=True):
+                if not len(text):
+                    continue
+                view = memoryview(text)
+                with cursor.copy(statement) as copy:
+                    for offset in range(0, len(view), _WRITE_BYTES):
+                        copy.write(view[offset : offset + _WRITE_BYTES])
+        self.copied += rows
 
     def finish(self) -> None:
         self.close()
@@ -942,8 +1007,10 @@ def _register(
                 for packed in problems:
                     result.refuse(number, _unpack(packed))
             if chunk.texts is not None and copier is not None:
-                copier.copy(len(chunk.applied), chunk.texts)
+                copier.copy(len(chunk.applied), chunk.texts, partial(producer.release, chunk))
                 applied.extend(map(AppliedRow._make, chunk.applied))
+            else:
+                producer.release(chunk)
             # Rows checked count for half the work, rows stored for the other half.
             context.progress(chunk.rows // 2 + (copier.copied // 2 if copier else chunk.rows // 2))
         if copier is not None:

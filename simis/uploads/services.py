@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import wraps
 from operator import attrgetter
@@ -58,7 +58,7 @@ from simis.uploads.errors import UploadError
 from simis.uploads.layouts import Layout
 from simis.uploads.models import Upload, UploadAppliedChunk, UploadRow
 from simis.uploads.outcomes import AppliedRow, ApplyContext, ApplyResult
-from simis.uploads.parsing import Limits, Table, table_read
+from simis.uploads.parsing import Limits, Table, collection_paused, table_read
 from simis.uploads.progress import ProgressWriter
 from simis.uploads.rows import RowInput, RowProblem, duplicates_find, row_read
 
@@ -325,25 +325,24 @@ def _results_store(
     chunks = [ordered[start : start + CHUNK_ROWS] for start in range(0, len(ordered), CHUNK_ROWS)]
     if not chunks:
         return
-    # Arrays of a thousand ids each: passed to PostgreSQL as arrays by psycopg directly (the ORM
-    # would prepare every element one by one).
+    # Arrays of thousands of ids each, written as array literals (the ORM would prepare every
+    # element one by one, and even the driver adapts each number by itself).
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {UploadAppliedChunk._meta.db_table} "  # noqa: S608 (the model's own table)
             "(upload_id, first_row, row_numbers, person_ids, engagement_ids, wage_ids) "
-            "VALUES (%s, %s, %s::integer[], %s::bigint[], %s::bigint[], %s::bigint[])",
+            "VALUES (%s, %s, %s::text::integer[], %s::text::bigint[], %s::text::bigint[], "
+            "%s::text::bigint[])",
             [
-                (
-                    upload.pk,
-                    chunk[0].row,
-                    [item.row for item in chunk],
-                    [item.person_id for item in chunk],
-                    [item.engagement_id for item in chunk],
-                    [item.wage_id for item in chunk],
-                )
+                (upload.pk, chunk[0].row, *(_array_text(column) for column in zip(*chunk, strict=True)))
                 for chunk in chunks
             ],
         )
+
+
+def _array_text(numbers: Iterable[int]) -> str:
+    """Whole numbers as a PostgreSQL array literal: ``{3,4,5}``."""
+    return "{" + ",".join(map(str, numbers)) + "}"
 
 
 def applied_rows_digest(applied: Sequence[AppliedRow]) -> str:
@@ -483,7 +482,10 @@ def upload_process(*, upload_id: int, report: bool = True) -> Upload:
         with ProgressWriter(upload.pk, upload.row_count) as progress:
             progress.report(ProgressPhase.VALIDATING, 0, force=True)
             try:
-                _process(upload, progress)
+                # The file's rows are millions of objects without cycles: no collection scans
+                # them while they are checked and applied (``parsing.collection_paused``).
+                with collection_paused():
+                    _process(upload, progress)
             except Exception:
                 reference = f"upload-{upload.pk}-{upload.attempts}"
                 logger.exception("upload %s failed (%s)", upload.pk, reference)
