@@ -86,6 +86,14 @@ def test_bulk_and_per_row_write_the_same_rows(
 ) -> None:
     # Chunks smaller than the file are checked in a process of their own (``bulk_apply.Producer``).
     monkeypatch.setattr(bulk_apply, "CHUNK_ROWS", chunk_rows)
+    forked: list[bool] = []
+
+    class Watched(bulk_apply.Producer):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            forked.append(self.forked)
+
+    monkeypatch.setattr(bulk_apply, "Producer", Watched)
     rows = varied_rows()
     numbers = [row["identity_number"] for row in rows]
     data = csv_bytes(NEW_CONTRIBUTORS_V1, rows)
@@ -96,6 +104,7 @@ def test_bulk_and_per_row_write_the_same_rows(
     bulk = upload_and_process(nour, data, mode=UploadMode.VALID_ROWS)
     bulk_rows, bulk_codes = snapshot(numbers), refused_codes(bulk)
     assert registered.count() == 0  # no per-row service call
+    assert forked == [chunk_rows < len(rows)]
     transaction.savepoint_rollback(point)
 
     settings.SIMIS_UPLOAD_BULK_CONTRIBUTORS = False

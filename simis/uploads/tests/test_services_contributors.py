@@ -9,6 +9,7 @@ import pytest
 
 from simis.audit.public import AuditEntry
 from simis.registry.public import Engagement, EngagementStatus, Person, Wage
+from simis.uploads import bulk_apply
 from simis.uploads.choices import UploadMode, UploadStatus
 from simis.uploads.layouts import NEW_CONTRIBUTORS_V1
 from simis.uploads.models import Upload, UploadAppliedChunk, UploadProgress
@@ -52,9 +53,15 @@ def mixed_file(taken_number: str) -> tuple[bytes, dict[int, list[str]]]:
     return csv_bytes(NEW_CONTRIBUTORS_V1, rows), expected
 
 
-@pytest.fixture(params=["bulk", "per_row"])
-def path(request: Any) -> str:
-    request.getfixturevalue(request.param)
+@pytest.fixture(params=["bulk", "bulk_forked", "per_row"])
+def path(request: Any, monkeypatch: Any) -> str:
+    if request.param == "bulk_forked":
+        # Chunks of 4 rows: a file longer than that is checked in a forked process, its
+        # refusals and COPY text sent back to the upload's own process.
+        monkeypatch.setattr(bulk_apply, "CHUNK_ROWS", 4)
+        request.getfixturevalue("bulk")
+    else:
+        request.getfixturevalue(request.param)
     return str(request.param)
 
 
