@@ -311,8 +311,9 @@ def copy_text(value: Any) -> str:
 
 
 def _record_text(derivation: Any) -> str:
-    """A derivation's stored record (``as_record()``) as JSON, in COPY text."""
-    return copy_text(json.dumps(derivation.as_record(), ensure_ascii=False))
+    """A derivation's stored record (``as_record()``) as JSON, in COPY text — compact: ``jsonb``
+    keeps no spacing, and the server parses a tenth less text."""
+    return copy_text(json.dumps(derivation.as_record(), ensure_ascii=False, separators=(",", ":")))
 
 
 class Records:

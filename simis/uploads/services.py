@@ -198,12 +198,17 @@ def upload_receive(
     )
     digest = hashlib.sha256(data).hexdigest()
     upload_duplicate_check(establishment=establishment, kind=chosen_kind, sha256=digest)
-    table = table_read(data, file_name, chosen_kind, limits_from_settings())
+    with collection_paused():
+        # Only the file's shape is kept: its rows go before the collector is back (otherwise its
+        # first full collection would scan them all).
+        table = table_read(data, file_name, chosen_kind, limits_from_settings())
+        version, file_format, row_count = table.layout.version, table.file_format, len(table.rows)
+        del table
     upload = Upload(
         establishment=establishment,
         kind=chosen_kind,
-        format_version=table.layout.version,
-        file_format=table.file_format,
+        format_version=version,
+        file_format=file_format,
         original_name=str(file_name)[-255:],
         sha256=digest,
         size=len(data),
@@ -212,7 +217,7 @@ def upload_receive(
         partner_code=partner_code,
         mode=chosen_mode,
         requested_on=requested_on or timezone.localdate(),
-        row_count=len(table.rows),
+        row_count=row_count,
     )
     upload.file.save(upload.original_name, ContentFile(data), save=False)
     upload.save()
