@@ -418,13 +418,9 @@ class _Remembered:
         raise SimisError(value.error, **value.params)
 
 
-class Lines(NamedTuple):
-    """One registration's lines of COPY text, one string per table."""
-
-    person: str
-    identities: str
-    engagement: str
-    wage: str
+# One registration's lines of COPY text, one string per table: persons, identity documents,
+# contribution periods, wages.
+Lines = tuple[str, str, str, str]
 
 
 class Checker:
@@ -447,6 +443,7 @@ class Checker:
         self.establishment = str(context.establishment.pk)
         self.records = Records()
         self.timings = _Remembered(registration_timing)
+        self.timing_texts: dict[int, str] = {}
         self.amounts = _Remembered(wage_amounts_check)
         self.spans: dict[date, tuple[Span, ...]] = {}
 
@@ -551,14 +548,19 @@ class Checker:
         name_texts = "\t".join(parts)
         if name_texts.count("\t") != 7 or "\\" in name_texts or "\n" in name_texts or "\r" in name_texts:
             name_texts = "\t".join(part.translate(_COPY_ESCAPES) for part in parts)
-        return Lines(
+        # A remembered timing is the same object for every row of its join date.
+        timing_text = self.timing_texts.get(id(timing))
+        if timing_text is None:
+            timing_text = self.timing_texts[id(timing)] = _timing_columns(timing)
+        return (
             f"{person}\t{name_texts}\t{birth.isoformat()}\t{item.birth_date_calendar}\t"
             f"{item.gender}\t{nationality.code}\t{item.external_old_law_months}\t"
             f"{records.text(derivation, _regime_columns)}\t{today}\t{today}\t{now}\n",
-            "".join(f"{person}\t{doc.kind.value}\t{doc.country}\t{doc.number}\t{now}\n" for doc in documents),
+            "".join(
+                f"{person}\t{doc.kind._value_}\t{doc.country}\t{doc.number}\t{now}\n" for doc in documents
+            ),
             f"{engagement}\t{person}\t{establishment}\t{join_text}\t\t{occupation}\t"
-            f"{records.text(timing, _timing_columns)}\t{today}\t{records.text(coverage, _coverage_columns)}\t"
-            f"{now}\n",
+            f"{timing_text}\t{today}\t{records.text(coverage, _coverage_columns)}\t{now}\n",
             f"{wage_id}\t{engagement}\t{establishment}\t{join_text}\t{basic.amount}\t{housing.amount}\t"
             f"{wage.other.amount}\t{'t' if wage.housing_in_kind else 'f'}\t{occupation}\t"
             f"{records.text(derived, _wage_columns)}\t{now}\n",
@@ -665,13 +667,9 @@ def _chunk(
 ) -> Chunk:
     if nothing_kept or not lines:
         return Chunk(rows, refused, [], None)
-    engagements = [lines[position].engagement for position in _scattered(len(lines))]
-    texts = (
-        "".join(line.person for line in lines).encode(),
-        "".join(line.identities for line in lines).encode(),
-        "".join(engagements).encode(),
-        "".join(line.wage for line in lines).encode(),
-    )
+    persons, identities, engagements, wages = zip(*lines, strict=True)
+    scattered = map(engagements.__getitem__, _scattered(len(engagements)))
+    texts = tuple("".join(part).encode() for part in (persons, identities, scattered, wages))
     return Chunk(rows, refused, applied, texts)
 
 
