@@ -310,11 +310,28 @@ def staff_absences(
 
 
 def staff_for_reassignment(task: Task) -> list[Any]:
-    from simis.workflow.services import eligible_user_ids
-
     ids = eligible_user_ids(task.job_function, task.office_code, timezone.localdate())
     return list(get_user_model().objects.filter(pk__in=ids).order_by("username"))
 
 
 def staff_profiles() -> QuerySet[StaffProfile]:
     return StaffProfile.objects.select_related("user").order_by("office_code", "user__username")
+
+
+def eligible_user_ids(job_function: str, office_code: str, on: date) -> list[int]:
+    """Staff who may take a task of this queue on ``on``: active staff users holding the job
+    function, working in the office, with a capacity, not away that day."""
+    user_model = get_user_model()
+    return list(
+        user_model.objects.filter(
+            is_active=True,
+            audience=Audience.STAFF,
+            job_functions__code=job_function,
+            staff_profile__office_code=office_code,
+            staff_profile__capacity__gt=0,
+        )
+        .exclude(absences__start__lte=on, absences__end__gte=on)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )

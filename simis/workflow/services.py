@@ -31,7 +31,7 @@ from django.utils import timezone
 from simis.audit.public import audit_record
 from simis.core.errors import SimisError
 from simis.identity.public import Audience, require_step_up
-from simis.workflow import rules
+from simis.workflow import events, rules
 from simis.workflow.actions import WorkflowAction
 from simis.workflow.errors import WorkflowError
 from simis.workflow.models import (
@@ -49,6 +49,7 @@ from simis.workflow.models import (
     TaskStatus,
 )
 from simis.workflow.rules import Candidate, Decision, Routing, StepDefinition, StepOffice
+from simis.workflow.selectors import eligible_user_ids
 
 SENSITIVE_DECISION = "workflow.decide_sensitive"
 CASE_TYPE_DIRS = sorted(Path(__file__).resolve().parent.parent.glob("*/case_types"))
@@ -164,25 +165,6 @@ def version_definition(version: CaseTypeVersion) -> rules.CaseTypeDefinition:
 
 def _step_office(step: StepDefinition, case: Case) -> str:
     return settings.SIMIS_HEAD_OFFICE if step.office == StepOffice.HEAD else case.office_code
-
-
-def eligible_user_ids(job_function: str, office_code: str, on: date) -> list[int]:
-    """Staff who may take a task of this queue on ``on``: active staff users holding the job
-    function, working in the office, with a capacity, not away that day."""
-    user_model = get_user_model()
-    return list(
-        user_model.objects.filter(
-            is_active=True,
-            audience=Audience.STAFF,
-            job_functions__code=job_function,
-            staff_profile__office_code=office_code,
-            staff_profile__capacity__gt=0,
-        )
-        .exclude(absences__start__lte=on, absences__end__gte=on)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .distinct()
-    )
 
 
 def _candidates(
@@ -390,8 +372,6 @@ def _close(case: Case, outcome: str, *, actor: Any, now: datetime) -> None:
     case.save(update_fields=["status", "closed_at", "current_step"])
     _ledger(case, None, "closed", actor=actor, now=now, decision=outcome)
     subject_handler(case.subject_kind).on_closed(case, outcome, actor)
-    from simis.workflow import events
-
     events.case_decided(case, outcome)
 
 
@@ -444,8 +424,6 @@ def task_decide(
         _ledger(
             case, task, "decided", actor=actor, now=now, decision=chosen, note=note, stepped_up=stepped_up
         )
-        from simis.workflow import events
-
         events.case_decided(case, chosen.value, note=note)
     else:
         task.status = TaskStatus.DONE
@@ -460,8 +438,6 @@ def task_decide(
         elif outcome.waits_for == "correction":
             case.status = CaseStatus.RETURNED
             case.save(update_fields=["status"])
-            from simis.workflow import events
-
             events.case_decided(case, chosen.value, note=note)
         else:
             assert outcome.next_step is not None
