@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "simis.api",
     "simis.registry",
     "simis.uploads",
+    "simis.contributions",
+    "simis.payments",
     "simis.workflow",
     "simis.documents",
     "simis.notifications",
