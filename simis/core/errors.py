@@ -165,6 +165,10 @@ class IdentifierError(ErrorCatalogue):
         _("The sequence %(value)s must be between 0 and 99,999,999 to generate an ID number."),
     )
     WRONG_KIND = ("IDF-012", _("%(value)s is not one of the accepted kinds of identity number."))
+    BILL_SEQUENCE_OUT_OF_RANGE = (
+        "IDF-013",
+        _("The sequence %(value)s must be between 1 and 999,999,999,999 to make a bill number."),
+    )
 
 
 class ParameterError(ErrorCatalogue):

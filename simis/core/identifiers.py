@@ -1,4 +1,4 @@
-"""Identity numbers: Saudi national ID, iqama, GCC national IDs and passports.
+"""Identity numbers: Saudi national ID, iqama, GCC national IDs and passports; bill numbers.
 
 What is checked, per kind:
 
@@ -23,6 +23,9 @@ What is checked, per kind:
   ==========  ======================  ================================================
 
 - **Passports**: 6 to 9 Latin letters or digits, upper-cased.
+- **Bill numbers** (contribution bills, CON-3/CON-5): 14 digits, ``1``, a 12-digit sequence and
+  a Luhn check digit over the first 13, so a bank statement's reference can be recognised as a
+  bill number and a mistyped digit is caught before any matching.
 
 Everything a person types is normalised first: Arabic-Indic (٠-٩) and Persian (۰-۹) digits
 become 0-9; spaces, dashes and dots are dropped.
@@ -231,6 +234,37 @@ def generate_national_id(seq: int, kind: IdentityKind = IdentityKind.NATIONAL_ID
         raise SimisError(IdentifierError.SEQUENCE_OUT_OF_RANGE, value=seq)
     payload = f"{_SAUDI_PREFIX[kind]}{seq:08d}"
     return payload + luhn_check_digit(payload)
+
+
+# Bill numbers: "1", a 12-digit sequence and a Luhn check digit. The leading 1 keeps them from
+# ever starting with 0 (spreadsheets and banks' forms drop leading zeros).
+_BILL_SEQUENCE_MAX = 10**12 - 1
+
+
+def bill_number_make(sequence: int) -> str:
+    """The 14-digit bill number of ``sequence`` (1 to 999,999,999,999): ``1``, the sequence in
+    12 digits, Luhn check digit. Different sequences give different numbers; the same sequence
+    the same one. IDF-013 outside that range."""
+    if type(sequence) is not int or not 1 <= sequence <= _BILL_SEQUENCE_MAX:
+        raise SimisError(IdentifierError.BILL_SEQUENCE_OUT_OF_RANGE, value=sequence)
+    payload = f"1{sequence:012d}"
+    return payload + luhn_check_digit(payload)
+
+
+def bill_number_valid(value: str) -> bool:
+    """Whether ``value`` is exactly a bill number ``bill_number_make`` could have made: 14
+    Western digits, a leading 1, a sequence other than zero and the right check digit. Nothing is
+    normalised: spaces, dashes or Arabic-Indic digits make it invalid (callers that read typed
+    text normalise first)."""
+    return (
+        type(value) is str
+        and len(value) == 14
+        and value.isascii()
+        and value.isdigit()
+        and value[0] == "1"
+        and value[1:13] != "000000000000"
+        and luhn_check_digit(value[:13]) == value[13]
+    )
 
 
 def validate_identifier(value: str, kind: IdentityKind | str, country: str | None = None) -> str:

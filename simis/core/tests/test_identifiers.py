@@ -13,6 +13,8 @@ from simis.core.identifiers import (
     GccCountry,
     IdentityKind,
     SaudiIdFormField,
+    bill_number_make,
+    bill_number_valid,
     generate_national_id,
     identity_kind,
     luhn_check_digit,
@@ -168,3 +170,54 @@ def test_form_field_normalises_and_reports_codes():
     assert not form.is_valid()
     assert form.errors.as_data()["national_id"][0].code == "IDF-004"
     assert IdForm(data={"national_id": SARA, "any_saudi_id": ""}).is_valid()
+
+
+# --- Bill numbers ---------------------------------------------------------------------------------
+
+
+def test_bill_number_has_prefix_sequence_and_luhn_digit():
+    # Luhn over "1000000000001": counting from the right both 1s stand in doubled places (0 and
+    # 12), 2 + 2 = 4, check digit 6.
+    assert bill_number_make(1) == "10000000000016"
+    assert bill_number_make(999_999_999_999) == "1999999999999" + luhn_check_digit("1999999999999")
+    assert luhn_valid(bill_number_make(123_456_789))
+
+
+@pytest.mark.parametrize("sequence", [0, -1, 10**12, 10**13, True, 1.0, "12"])
+def test_bill_sequence_out_of_range_is_refused(sequence):
+    assert code_of(lambda: bill_number_make(sequence)) == "IDF-013"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "10000000000017",  # wrong check digit
+        "10000000000008",  # sequence zero, though Luhn-valid
+        "20000000000014",  # not starting with 1 (Luhn-valid)
+        "1000000000016",  # 13 digits
+        "100000000000160",  # 15 digits
+        "1000000000001 6",
+        "١٠٠٠٠٠٠٠٠٠٠٠١٦",  # Arabic-Indic digits are not normalised here
+        "",
+        None,
+        10000000000016,
+    ],
+)
+def test_bill_number_valid_refuses_anything_else(value):
+    assert luhn_valid("10000000000008") and luhn_valid("20000000000014")
+    assert not bill_number_valid(value)
+
+
+@given(st.integers(min_value=1, max_value=10**12 - 1))
+def test_every_made_bill_number_is_valid_and_gives_its_sequence_back(sequence):
+    number = bill_number_make(sequence)
+    assert len(number) == 14 and number[0] == "1"
+    assert int(number[1:13]) == sequence
+    assert bill_number_valid(number)
+
+
+@given(st.integers(min_value=1, max_value=10**12 - 1), st.integers(0, 13), st.integers(1, 9))
+def test_any_single_digit_change_of_a_bill_number_is_caught(sequence, position, delta):
+    number = bill_number_make(sequence)
+    changed = number[:position] + str((int(number[position]) + delta) % 10) + number[position + 1 :]
+    assert not bill_number_valid(changed)
