@@ -35,7 +35,7 @@ from simis.core.dates import month_end, month_start
 from simis.core.errors import IdentifierError, ParameterError, SimisError
 from simis.core.identifiers import GccCountry
 from simis.core.money import Money
-from simis.core.parameter_table import ParameterReader, ParameterReading, Regime
+from simis.core.parameter_table import ParameterReader, ParameterReading, Regime, readings_record
 
 
 class NationalityClass(models.TextChoices):
@@ -84,11 +84,14 @@ class RateLine:
         return any(r.unconfirmed for r in self.readings)
 
     def as_record(self) -> dict[str, Any]:
+        """JSON-safe, its readings in the compact form every calculation stores
+        (``readings_record``; ``core.selectors.parameter_records_explain`` gives them back in
+        full)."""
         return {
             "branch": self.branch.value,
             "party": self.party.value,
             "rate": str(self.rate),
-            "readings": [r.as_record() for r in self.readings],
+            "readings": readings_record(self.readings),
         }
 
 

@@ -196,3 +196,7 @@ class ParameterError(ErrorCatalogue):
             "know: %(allowed)s."
         ),
     )
+    INVALID_RECORD = (
+        "PRM-008",
+        _("A stored calculation's parameter readings cannot be read: %(record)s"),
+    )

@@ -97,20 +97,71 @@ class ParameterReading:
     unconfirmed: bool
     unit: str
 
-    def as_record(self) -> dict[str, Any]:
-        """A JSON-safe copy to store with the calculation that used it: the value read and the
-        row it came from (version, key, regime, ``valid_from``), which holds the rest — the
-        source, the unit, the end of validity — for good, versions being append-only
-        (``selectors.parameter_records_explain`` adds them back). Millions of wages carry
-        these, so the copy stays small."""
-        return {
-            "key": self.key,
-            "regime": str(self.regime),
-            "value": str(self.value) if isinstance(self.value, Decimal) else self.value,
-            "version_id": self.version_id,
-            "valid_from": self.valid_from.isoformat(),
-            "unconfirmed": self.unconfirmed,
-        }
+    def as_record(self) -> list[Any]:
+        """This reading as a calculation stores it, positionally: ``[key, version_id,
+        valid_from, value]`` — the value read and the row it came from, which holds the rest
+        (the source, the unit, the end of validity, whether it is unconfirmed) for good,
+        versions being append-only (``selectors.parameter_records_explain`` adds them back).
+        The regime is named once for all the readings of a calculation (``readings_record``).
+        Millions of wages carry these, so the copy stays small."""
+        value = str(self.value) if isinstance(self.value, Decimal) else self.value
+        return [self.key, self.version_id, self.valid_from.isoformat(), value]
+
+
+def readings_record(readings: Iterable[ParameterReading]) -> dict[str, list[list[Any]]]:
+    """The readings of one calculation as it stores them, JSON-safe: ``{regime: [reading,
+    …]}`` with each reading's ``as_record``, in the order they were read — a calculation reads
+    under one regime (the regime derivation reads under the old law), so the regime is written
+    once rather than per reading.
+
+    The form before 2026-11-26, a list of ``{"key", "regime", "value", "version_id",
+    "valid_from", "unconfirmed"}`` mappings, is still stored in older rows; ``stored_readings``
+    reads both."""
+    grouped: dict[str, list[list[Any]]] = {}
+    for reading in readings:
+        grouped.setdefault(reading.regime.value, []).append(reading.as_record())
+    return grouped
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReading:
+    """A reading as a calculation stored it: enough to find its parameter row again (key,
+    regime, version, ``valid_from``) and the value it read."""
+
+    key: str
+    regime: Regime
+    version_id: int | None
+    valid_from: date
+    value: Any
+
+
+def stored_readings(record: Any) -> list[StoredReading]:
+    """The readings in a stored ``readings_record`` — or in the older list of mappings — in the
+    order they were read. PRM-008 for anything else."""
+    if isinstance(record, dict):
+        try:
+            return [
+                StoredReading(key, Regime(regime), version, date.fromisoformat(valid_from), value)
+                for regime, items in record.items()
+                for key, version, valid_from, value in items
+            ]
+        except (TypeError, ValueError):
+            raise SimisError(ParameterError.INVALID_RECORD, record=str(record)[:200]) from None
+    if isinstance(record, list):
+        try:
+            return [
+                StoredReading(
+                    item["key"],
+                    Regime(item["regime"]),
+                    item["version_id"],
+                    date.fromisoformat(item["valid_from"]),
+                    item["value"],
+                )
+                for item in record
+            ]
+        except (KeyError, TypeError, ValueError):
+            raise SimisError(ParameterError.INVALID_RECORD, record=str(record)[:200]) from None
+    raise SimisError(ParameterError.INVALID_RECORD, record=str(record)[:200])
 
 
 # A calculation is given one of these; it never reaches for the database itself.

@@ -20,6 +20,7 @@ from simis.core.parameter_table import (
     ParameterReading,
     ParameterTable,
     Regime,
+    stored_readings,
 )
 
 
@@ -91,14 +92,16 @@ def parameter_as_of(
     return table.as_of(key, on, regime)
 
 
-def parameter_records_explain(records: Iterable[dict[str, Any]]) -> list[ParameterReading]:
-    """The full readings behind stored ``ParameterReading.as_record`` copies — value, source,
-    unit and validity — from the versions they name, to explain a stored calculation line by
-    line. PRM-005 for a version that does not exist."""
+def parameter_records_explain(record: Any) -> list[ParameterReading]:
+    """The full readings behind a calculation's stored readings (``readings_record``, or the
+    older list of ``{"key", "regime", …}`` mappings) — value, source, unit, validity, whether
+    unconfirmed — from the versions they name, in the order they were read, to explain a stored
+    calculation line by line. PRM-005 for a version that does not exist, PRM-008 for a record
+    of neither form or a reading that names no version."""
     readings = []
-    for record in records:
-        read = parameter_reader([int(record["version_id"])])
-        readings.append(
-            read(record["key"], date.fromisoformat(record["valid_from"]), Regime(record["regime"]))
-        )
+    for stored in stored_readings(record):
+        if stored.version_id is None:  # read from the YAML files in a rule test: no version to name
+            raise SimisError(ParameterError.INVALID_RECORD, record=str(record)[:200])
+        read = parameter_reader([int(stored.version_id)])
+        readings.append(read(stored.key, stored.valid_from, stored.regime))
     return readings

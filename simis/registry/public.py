@@ -36,6 +36,7 @@ from simis.registry.selectors import (
     WorkerPage,
     WorkerRow,
     contributor_periods,
+    engagement_coverage_derivation,
     engagement_is_billable,
     engagement_months_blocked_for_billing,
     engagement_wage_on,
@@ -53,7 +54,9 @@ from simis.registry.selectors import (
     person_by_contributor_number,
     person_by_identity,
     person_own,
+    person_regime_derivation,
     persons_visible,
+    wage_derivation,
 )
 from simis.registry.services import (
     ContributorRegistration,
@@ -113,6 +116,7 @@ __all__ = [
     "contributory_wage",
     "coverage_derive",
     "engagement_add",
+    "engagement_coverage_derivation",
     "engagement_is_billable",
     "engagement_months_blocked_for_billing",
     "engagement_review_decide",
@@ -139,6 +143,7 @@ __all__ = [
     "person_by_contributor_number",
     "person_by_identity",
     "person_own",
+    "person_regime_derivation",
     "persons_visible",
     "regime_derive",
     "registration_timing",
@@ -146,5 +151,6 @@ __all__ = [
     "wage_batch_amend",
     "wage_batch_register",
     "wage_change",
+    "wage_derivation",
     "worker_age_check",
 ]

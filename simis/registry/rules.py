@@ -16,7 +16,7 @@ figure can be explained later. Refusals raise ``SimisError`` with a ``RegistryEr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,7 +27,7 @@ from simis.core.dates import add_months, date_of_hijri_age, hijri_age, month_end
 from simis.core.errors import SimisError
 from simis.core.identifiers import IdentityKind, normalise_identifier, validate_identifier
 from simis.core.money import Money
-from simis.core.parameter_table import ParameterReader, ParameterReading, Regime
+from simis.core.parameter_table import ParameterReader, ParameterReading, Regime, readings_record
 from simis.registry.choices import AgeCalendar, AgeTest, WageMechanism
 from simis.registry.errors import RegistryError
 
@@ -41,12 +41,29 @@ TRANSITIONAL_HIJRI_YEARS = 50
 TRANSITIONAL_GREGORIAN_MONTHS = 48 * 12 + 6
 # Odd days of separate stretches of service are added up; every 30 make a month.
 DAYS_PER_MONTH = 30
+_AGE_TEST = "registration.transitional_age_test"
+_AGE_CALENDAR = "registration.age_calendar"
+_MECHANISM = "registration.wage_update_mechanism"
+_CEILING = "wage.ceiling"
+# The branch minimum a contributory wage is raised to, by regime and annuities cover.
+_MINIMUMS = {
+    (True, True): "registration.new_law_pensions_minimum",
+    (True, False): "registration.new_law_occupational_hazards_minimum",
+    (False, True): "wage.annuities_minimum",
+    (False, False): "wage.occupational_hazards_minimum",
+}
 _HUNDRED = Decimal(100)
 _TWELVE = Decimal(12)
 
 
-def _records(readings: Sequence[ParameterReading]) -> list[dict[str, Any]]:
-    return [r.as_record() for r in readings]
+def _records(readings: Sequence[ParameterReading]) -> dict[str, list[list[Any]]]:
+    return readings_record(readings)
+
+
+def _value_of(readings: Sequence[ParameterReading], keys: Iterable[str]) -> Any:
+    """The value of the reading of one of ``keys`` (a derivation reads each key once)."""
+    wanted = set(keys)
+    return next(r.value for r in readings if r.key in wanted)
 
 
 def _version_ids(readings: Sequence[ParameterReading]) -> list[int]:
@@ -55,6 +72,10 @@ def _version_ids(readings: Sequence[ParameterReading]) -> list[int]:
 
 def _number(reading: ParameterReading) -> Decimal:
     return Decimal(reading.value)
+
+
+def _number_of(readings: Sequence[ParameterReading], keys: Iterable[str]) -> Decimal:
+    return Decimal(_value_of(readings, keys))
 
 
 # --- Ages ---------------------------------------------------------------------------------------
@@ -145,17 +166,39 @@ class RegimeDerivation:
     readings: tuple[ParameterReading, ...] = ()
 
     def as_record(self) -> dict[str, Any]:
+        """What the person's row stores beside its regime: the inputs its columns do not hold.
+        The regime and the old-law months recorded outside the register are the row's own
+        columns, the age test is the reading's value, and the new law's start and the
+        240-month limit are the decree's (``from_record`` puts them back)."""
         return {
-            "regime": self.regime.value,
             "first_covered_on": self.first_covered_on.isoformat() if self.first_covered_on else None,
-            "new_law_start": NEW_LAW_START.isoformat(),
             "months_before_new_law": self.months_before_new_law,
-            "external_old_law_months": self.external_old_law_months,
-            "months_limit": TRANSITIONAL_MONTHS_LIMIT,
-            "age_test": self.age_test,
             "below_age_threshold": self.below_age_threshold,
             "readings": _records(self.readings),
         }
+
+    @classmethod
+    def from_record(
+        cls,
+        record: Mapping[str, Any],
+        *,
+        regime: Regime | str,
+        external_old_law_months: int,
+        readings: Sequence[ParameterReading],
+    ) -> RegimeDerivation:
+        """The derivation a person's row stored (``as_record``, or the fuller record stored
+        before 2026-11-26), given the row's regime and external months and the stored readings
+        in full (``core.selectors.parameter_records_explain``)."""
+        first = record.get("first_covered_on")
+        return cls(
+            regime=Regime(regime),
+            first_covered_on=date.fromisoformat(first) if first else None,
+            months_before_new_law=record["months_before_new_law"],
+            external_old_law_months=external_old_law_months,
+            age_test=str(_value_of(readings, [_AGE_TEST])) if readings else None,
+            below_age_threshold=record["below_age_threshold"],
+            readings=tuple(readings),
+        )
 
 
 def regime_derive(
@@ -178,7 +221,7 @@ def regime_derive(
     months = contribution_months_before(periods, NEW_LAW_START) + external_old_law_months
     if not old:
         return RegimeDerivation(Regime.NEW_LAW, first, months, external_old_law_months, None, None)
-    reading = read("registration.transitional_age_test", NEW_LAW_START, Regime.OLD_LAW)
+    reading = read(_AGE_TEST, NEW_LAW_START, Regime.OLD_LAW)
     if reading.value == AgeTest.HIJRI_YEARS:
         below = hijri_age(birth_date, NEW_LAW_START) < TRANSITIONAL_HIJRI_YEARS
     else:
@@ -209,19 +252,45 @@ class Coverage:
     readings: tuple[ParameterReading, ...] = ()
 
     def as_record(self) -> dict[str, Any]:
+        """What a period's row stores beside its covered branches: the inputs. The branches
+        and the GCC country are the row's own columns and the age calendar is the reading's
+        value (``from_record`` puts them back)."""
         return {
             "nationality": self.nationality.value,
             "regime": self.regime.value,
             "first_covered_on": self.first_covered_on.isoformat(),
             "age_at_first_coverage": self.age_at_first_coverage,
-            "age_calendar": self.age_calendar,
-            "annuities": self.annuities,
-            "occupational_hazards": self.occupational_hazards,
-            "unemployment": self.unemployment,
-            "gcc_extension": self.gcc_extension,
-            "gcc_country": self.gcc_country,
             "readings": _records(self.readings),
         }
+
+    @classmethod
+    def from_record(
+        cls,
+        record: Mapping[str, Any],
+        *,
+        annuities: bool,
+        occupational_hazards: bool,
+        unemployment: bool,
+        gcc_extension: bool,
+        gcc_country: str,
+        readings: Sequence[ParameterReading],
+    ) -> Coverage:
+        """The derivation a period's row stored (``as_record``, or the fuller record stored
+        before 2026-11-26), given the row's branches and the stored readings in full
+        (``core.selectors.parameter_records_explain``)."""
+        return cls(
+            annuities=annuities,
+            occupational_hazards=occupational_hazards,
+            unemployment=unemployment,
+            gcc_extension=gcc_extension,
+            gcc_country=gcc_country,
+            nationality=NationalityClass(record["nationality"]),
+            regime=Regime(record["regime"]),
+            first_covered_on=date.fromisoformat(record["first_covered_on"]),
+            age_at_first_coverage=record["age_at_first_coverage"],
+            age_calendar=str(_value_of(readings, [_AGE_CALENDAR])) if readings else None,
+            readings=tuple(readings),
+        )
 
 
 def coverage_derive(
@@ -269,7 +338,7 @@ def coverage_derive(
             age_calendar=None,
             **base,
         )
-    calendar = read("registration.age_calendar", first_covered_on, regime)
+    calendar = read(_AGE_CALENDAR, first_covered_on, regime)
     annuities_limit = read("registration.annuities_entry_age_limit", first_covered_on, regime)
     unemployment_limit = read("registration.unemployment_entry_age_limit", first_covered_on, regime)
     age = age_in(str(calendar.value), birth_date, first_covered_on)
@@ -327,16 +396,41 @@ class ContributoryWage:
         return any(r.unconfirmed for r in self.readings)
 
     def as_record(self) -> dict[str, Any]:
+        """What a wage row stores beside its amounts: the housing allowance counted, the
+        adjustments made and the readings (in order: the update mechanism, whether housing
+        counts, the in-kind months, the branch minimum, the ceiling, the age-50 cap). The
+        contributory wage and the basic wage are the row's own columns, the base is their sum
+        with the housing counted, and the mechanism, minimum and ceiling are readings' values
+        (``from_record`` puts them back)."""
         return {
-            "amount": str(self.amount.amount),
-            "base": str(self.base.amount),
             "housing_counted": str(self.housing_counted.amount),
-            "minimum": str(self.minimum.amount),
-            "ceiling": str(self.ceiling.amount),
-            "mechanism": self.mechanism,
             "steps": list(self.steps),
             "readings": _records(self.readings),
         }
+
+    @classmethod
+    def from_record(
+        cls,
+        record: Mapping[str, Any],
+        *,
+        amount: Money,
+        basic: Money,
+        readings: Sequence[ParameterReading],
+    ) -> ContributoryWage:
+        """The derivation a wage row stored (``as_record``, or the fuller record stored before
+        2026-11-26), given the row's contributory and basic wages and the stored readings in
+        full (``core.selectors.parameter_records_explain``)."""
+        counted = Money(Decimal(record["housing_counted"]))
+        return cls(
+            amount=amount,
+            base=basic + counted,
+            housing_counted=counted,
+            minimum=Money(_number_of(readings, _MINIMUMS.values())),
+            ceiling=Money(_number_of(readings, [_CEILING])),
+            mechanism=str(_value_of(readings, [_MECHANISM])),
+            steps=tuple(record["steps"]),
+            readings=tuple(readings),
+        )
 
 
 def wage_amounts_check(*, basic: Money, housing: Money, other: Money) -> None:
@@ -349,11 +443,7 @@ def wage_amounts_check(*, basic: Money, housing: Money, other: Money) -> None:
 
 
 def _minimum_key(regime: Regime, covers_annuities: bool) -> str:
-    if regime == Regime.NEW_LAW:
-        if covers_annuities:
-            return "registration.new_law_pensions_minimum"
-        return "registration.new_law_occupational_hazards_minimum"
-    return "wage.annuities_minimum" if covers_annuities else "wage.occupational_hazards_minimum"
+    return _MINIMUMS[(regime == Regime.NEW_LAW, covers_annuities)]
 
 
 def contributory_wage(
@@ -388,7 +478,7 @@ def contributory_wage(
         readings.append(found)
         return found
 
-    mechanism = str(reading("registration.wage_update_mechanism").value)
+    mechanism = str(reading(_MECHANISM).value)
     includes_housing = reading("wage.includes_housing_allowance").value is True
     counted = Money(0)
     if includes_housing:
@@ -399,7 +489,7 @@ def contributory_wage(
             counted = housing
     base = basic + counted
     minimum = Money(_number(reading(_minimum_key(regime, covers_annuities))))
-    ceiling = Money(_number(reading("wage.ceiling")))
+    ceiling = Money(_number(reading(_CEILING)))
     steps: list[str] = []
     amount = base
     if amount < minimum:

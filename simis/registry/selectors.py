@@ -21,7 +21,9 @@ from simis.core.dates import month_end, month_start
 from simis.core.errors import SimisError
 from simis.core.identifiers import IdentityKind, normalise_identifier
 from simis.core.money import Money
+from simis.core.selectors import parameter_records_explain
 from simis.identity.public import Audience, IdentityError, OrganisationKind, user_scope
+from simis.registry import rules
 from simis.registry.choices import EngagementStatus
 from simis.registry.errors import RegistryError
 from simis.registry.models import Engagement, Establishment, Person, PersonIdentity, Wage
@@ -501,4 +503,48 @@ def engagements_in_month(establishment: Establishment, month: date) -> QuerySet[
         .filter(Q(leave_date__isnull=True) | Q(leave_date__gte=first))
         .select_related("person")
         .order_by("pk")
+    )
+
+
+# --- Derivations explained ------------------------------------------------------------------------
+# A row stores what its derived columns were derived from (``*_inputs``): the inputs its columns
+# do not hold and the parameter readings, compact. These give the whole derivation back, each
+# reading in full from the parameter version it names, to explain the figure line by line.
+
+
+def person_regime_derivation(person: Person) -> rules.RegimeDerivation:
+    """How the person's legal regime was derived. PRM-005/PRM-008 for a stored record that names
+    no existing version or cannot be read."""
+    return rules.RegimeDerivation.from_record(
+        person.regime_inputs,
+        regime=person.regime,
+        external_old_law_months=person.external_old_law_months,
+        readings=parameter_records_explain(person.regime_inputs["readings"]),
+    )
+
+
+def engagement_coverage_derivation(engagement: Engagement) -> rules.Coverage:
+    """How the period's covered branches were derived. PRM-005/PRM-008 as above."""
+    record = engagement.coverage_inputs
+    return rules.Coverage.from_record(
+        record,
+        annuities=engagement.covers_annuities,
+        occupational_hazards=engagement.covers_occupational_hazards,
+        unemployment=engagement.covers_unemployment,
+        gcc_extension=engagement.gcc_extension,
+        gcc_country=engagement.gcc_country,
+        readings=parameter_records_explain(record["readings"]),
+    )
+
+
+def wage_derivation(wage: Wage) -> rules.ContributoryWage:
+    """How the wage's contributory wage was derived (a wage carried over by a transfer: as it was
+    derived for the wage it came from, ``contributory_inputs["carried_over_from_wage"]``).
+    PRM-005/PRM-008 as above."""
+    record = wage.contributory_inputs
+    return rules.ContributoryWage.from_record(
+        record,
+        amount=wage.contributory_wage,
+        basic=wage.basic,
+        readings=parameter_records_explain(record["readings"]),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -11,9 +12,12 @@ from simis.core.errors import ParameterError, SimisError
 from simis.core.parameter_table import (
     ParameterTable,
     Regime,
+    StoredReading,
     parameter_files,
     parse_parameter_file,
     parse_parameter_text,
+    readings_record,
+    stored_readings,
 )
 
 SMALL = """
@@ -89,15 +93,46 @@ def test_as_of_lookups_and_their_edges():
 
 def test_reading_record_is_json_safe():
     table = ParameterTable.from_documents([parse_parameter_text(SMALL)])
-    record = table.as_of("demo.rate", date(2023, 1, 1), Regime.OLD_LAW).as_record()
-    assert record == {
-        "key": "demo.rate",
-        "regime": "old_law",
-        "value": "0.75",
-        "version_id": None,
-        "valid_from": "2022-01-01",
-        "unconfirmed": True,
-    }  # the source, unit and end of validity stay with the version (parameter_records_explain)
+    reading = table.as_of("demo.rate", date(2023, 1, 1), Regime.OLD_LAW)
+    # The value read and the row it came from; the source, unit, end of validity and the
+    # unconfirmed mark stay with the version (parameter_records_explain), the regime is named
+    # once per calculation.
+    assert reading.as_record() == ["demo.rate", None, "2022-01-01", "0.75"]
+    assert readings_record([reading]) == {"old_law": [["demo.rate", None, "2022-01-01", "0.75"]]}
+
+
+def test_stored_readings_are_read_in_both_forms():
+    """A calculation stored before 2026-11-26 kept a mapping per reading; both forms give the
+    same readings back, in the order they were read."""
+    table = ParameterTable.from_documents([parse_parameter_text(SMALL)])
+    rate = table.as_of("demo.rate", date(2023, 1, 1), Regime.OLD_LAW)
+    choice = table.as_of("demo.reading", date(2025, 1, 1), Regime.NEW_LAW)
+    compact = json.loads(json.dumps(readings_record([rate, choice])))
+    older = [
+        {
+            "key": "demo.rate",
+            "regime": "old_law",
+            "value": "0.75",
+            "version_id": None,
+            "valid_from": "2022-01-01",
+            "unconfirmed": True,
+        },
+        {
+            "key": "demo.reading",
+            "regime": "new_law",
+            "value": "anniversary",
+            "version_id": None,
+            "valid_from": "2024-07-03",
+            "unconfirmed": False,
+        },
+    ]
+    expected = [
+        StoredReading("demo.rate", Regime.OLD_LAW, None, date(2022, 1, 1), "0.75"),
+        StoredReading("demo.reading", Regime.NEW_LAW, None, date(2024, 7, 3), "anniversary"),
+    ]
+    assert stored_readings(compact) == stored_readings(older) == expected
+    for broken in ({"old_law": [["demo.rate", None]]}, [{"key": "demo.rate"}], "demo.rate"):
+        assert code_of(lambda broken=broken: stored_readings(broken)) == "PRM-008"
 
 
 @pytest.mark.parametrize(

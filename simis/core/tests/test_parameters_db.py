@@ -83,7 +83,7 @@ def test_nothing_loaded():
 
 
 def test_reads_are_served_from_the_in_process_cache(loaded_parameters, django_assert_num_queries):
-    version = loaded_parameters[0].version_id
+    version = {r.name: r for r in loaded_parameters}["contributions"].version_id
     parameter_as_of("wage.ceiling", date(2020, 1, 1), Regime.OLD_LAW, version_id=version)  # warm
     with django_assert_num_queries(0):
         for year in range(2002, 2024):
@@ -94,7 +94,7 @@ def test_reads_are_served_from_the_in_process_cache(loaded_parameters, django_as
 
 
 def test_exclusion_constraint_forbids_overlapping_validity(loaded_parameters):
-    version = ParameterSet.objects.get(pk=loaded_parameters[0].version_id)
+    version = ParameterSet.objects.get(pk={r.name: r for r in loaded_parameters}["contributions"].version_id)
     common = {"parameter_set": version, "key": "demo.x", "unit": "percent", "source": "test"}
     ParameterValue.objects.create(
         regime="old_law", valid_from=date(2020, 1, 1), valid_to=date(2021, 1, 1), value_decimal=1, **common
@@ -114,7 +114,7 @@ def test_exclusion_constraint_forbids_overlapping_validity(loaded_parameters):
 
 
 def test_check_constraints(loaded_parameters):
-    version = ParameterSet.objects.get(pk=loaded_parameters[0].version_id)
+    version = ParameterSet.objects.get(pk={r.name: r for r in loaded_parameters}["contributions"].version_id)
     common = {"parameter_set": version, "key": "demo.y", "regime": "old_law", "unit": "u", "source": "s"}
     with pytest.raises(IntegrityError), transaction.atomic():
         ParameterValue.objects.create(
@@ -139,7 +139,7 @@ def test_a_calculation_keeps_pointing_at_the_version_it_used(loaded_parameters, 
     )
     stored = before.as_record()  # what a bill would keep in its JSON column
     assert stored["version_ids"] == [v1]
-    assert {r["version_id"] for line in stored["lines"] for r in line["readings"]} == {v1}
+    assert {r[1] for line in stored["lines"] for r in line["readings"]["old_law"]} == {v1}
 
     # The first 2022 value in the file is SANED's employer share.
     edited = changed_copy(
@@ -173,14 +173,29 @@ def test_a_calculation_keeps_pointing_at_the_version_it_used(loaded_parameters, 
     old = parameter_as_of("unemployment.employer_rate", date(2023, 3, 1), Regime.OLD_LAW, version_id=v1)
     assert old.value == Decimal("0.75")
 
-    # The stored copy is small (no source text); its explanation brings back v1's full rows.
-    saned = next(
-        r for line in stored["lines"] for r in line["readings"] if r["key"] == "unemployment.employer_rate"
-    )
-    assert set(saned) == {"key", "regime", "value", "version_id", "valid_from", "unconfirmed"}
-    (explained,) = parameter_records_explain([saned])
+    # The stored copy is small (key, version, valid_from and value; no source text, the regime
+    # named once); its explanation brings back v1's full rows.
+    (saned_line,) = [
+        line for line in stored["lines"] if line["branch"] == "unemployment" and line["party"] == "employer"
+    ]
+    assert saned_line["readings"] == {"old_law": [["unemployment.employer_rate", v1, "2022-01-01", "0.75"]]}
+    (explained,) = parameter_records_explain(saned_line["readings"])
     assert (explained.version_id, explained.value, explained.source) == (v1, Decimal("0.75"), "[S15]")
     assert (explained.valid_from, explained.valid_to, explained.unit) == (date(2022, 1, 1), None, "percent")
+    assert not explained.unconfirmed
+    # A reading stored in the form before 2026-11-26 explains the same.
+    older = {
+        "key": "unemployment.employer_rate",
+        "regime": "old_law",
+        "value": "0.75",
+        "version_id": v1,
+        "valid_from": "2022-01-01",
+        "unconfirmed": False,
+    }
+    assert parameter_records_explain([older]) == [explained]
+    with pytest.raises(SimisError) as caught:
+        parameter_records_explain({"old_law": [["unemployment.employer_rate", 10**9, "2022-01-01", "0.75"]]})
+    assert caught.value.code == "PRM-005"
 
     # Reloading the unchanged original is a change back: a new version, not a duplicate of v2.
     (back,) = parameters_load([CONTRIBUTIONS])

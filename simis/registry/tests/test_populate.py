@@ -38,6 +38,7 @@ from simis.registry.models import (
     Wage,
 )
 from simis.registry.populate import PopulationResult, PopulationSpec, identity_sequence, populate
+from simis.registry.selectors import engagement_coverage_derivation, person_regime_derivation, wage_derivation
 
 AS_OF = date(2026, 3, 15)
 # Small, but with several batches, so the forked generator is exercised too. Seed 9 gives, in
@@ -167,8 +168,8 @@ def test_all_three_regimes_occur_and_histories_reach_before_1422h(parameters) ->
     }
     early_wage = Wage.objects.filter(effective_from__lt=OLD_LAW_START).order_by("pk").first()
     assert early_wage is not None
-    readings = {r["key"]: r for r in early_wage.contributory_inputs["readings"]}
-    assert readings["wage.ceiling"]["valid_from"] == "1973-02-05"
+    readings = {r.key: r for r in wage_derivation(early_wage).readings}
+    assert readings["wage.ceiling"].valid_from == date(1973, 2, 5) and readings["wage.ceiling"].unconfirmed
     saudis = Person.objects.filter(nationality_id=SAUDI).count()
     assert 0.1 < saudis / result.tables["person"].rows < 0.4
 
@@ -214,6 +215,7 @@ def _recompute_person(person: Person, read: Any) -> None:
     )
     assert person.regime == derivation.regime.value
     assert person.regime_inputs == derivation.as_record()
+    assert person_regime_derivation(person) == derivation  # explained from what was stored
     assert person.registered_on == engagements[0].requested_on
     nationality = person.nationality
     gcc = nationality.is_gcc and nationality.code != SAUDI
@@ -229,6 +231,7 @@ def _recompute_person(person: Person, read: Any) -> None:
     last_wage: dict[int, Wage] = {}
     for engagement in engagements:
         assert engagement.coverage_inputs == coverage.as_record()
+        assert engagement_coverage_derivation(engagement) == coverage
         assert (
             engagement.covers_annuities,
             engagement.covers_occupational_hazards,
@@ -284,6 +287,7 @@ def _recompute_person(person: Person, read: Any) -> None:
                     "carried_over_from_wage": source.pk,
                 }
                 assert wage.parameter_version_ids == source.parameter_version_ids
+                assert wage_derivation(wage) == wage_derivation(source)
             else:
                 derived = rules.contributory_wage(
                     basic=wage.basic,
@@ -306,6 +310,7 @@ def _recompute_person(person: Person, read: Any) -> None:
                 )
                 assert wage.contributory_wage == derived.amount
                 assert wage.contributory_inputs == derived.as_record()
+                assert wage_derivation(wage) == derived
                 assert wage.parameter_version_ids == derived.version_ids
             prior = wage
         assert prior is not None

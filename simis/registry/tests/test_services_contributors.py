@@ -14,6 +14,7 @@ from simis.core.parameter_table import Regime
 from simis.identity.models import Audience
 from simis.registry.choices import EngagementStatus, ReviewReason
 from simis.registry.models import Person, PersonIdentity
+from simis.registry.selectors import person_regime_derivation, wage_derivation
 from simis.registry.services import (
     IdentityInput,
     PersonNames,
@@ -63,7 +64,10 @@ def test_sara_is_old_law_with_every_saudi_branch(sara) -> None:  # type: ignore[
     )
     assert engagement.status == EngagementStatus.ACTIVE
     assert wage.contributory_wage == Money(5000)
-    assert wage.contributory_inputs["mechanism"] == "annual"
+    explained = wage_derivation(wage)  # from the compact stored record and the versions it names
+    assert explained.mechanism == "annual" and explained.amount == Money(5000)
+    assert [r.key for r in explained.readings][-1] == "wage.ceiling" and explained.ceiling == Money(45000)
+    assert person_regime_derivation(person).months_before_new_law == 246
     assert wage.parameter_version_ids and person.contributor_number > 0
     entry = AuditEntry.objects.filter(action="registry.contributor_registered").get()
     assert entry.after["engagement"]["id"] == engagement.pk and entry.extra["timing"]["late"] is False

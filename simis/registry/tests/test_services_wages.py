@@ -14,6 +14,7 @@ from simis.core.money import Money
 from simis.registry.errors import RegistryLinesError
 from simis.registry.models import Engagement, Wage, WageBatch
 from simis.registry.rules import BatchSummary
+from simis.registry.selectors import wage_derivation
 from simis.registry.services import WageInput, WageLine, wage_batch_amend, wage_batch_register, wage_change
 from simis.registry.tests.factories import engagement_make, person_make, wage_make
 
@@ -49,7 +50,7 @@ def test_one_contributor_gets_a_raise_and_a_new_occupation(sara, nour, khalid) -
     )
     assert row.effective_from == date(2026, 3, 1)
     assert row.contributory_wage == Money(11250)  # other allowances never count
-    assert row.contributory_inputs["mechanism"] == "monthly" and row.parameter_version_ids
+    assert wage_derivation(row).mechanism == "monthly" and row.parameter_version_ids
     assert Engagement.objects.get(pk=sara.engagement.pk).occupation_id == "3"
     entry = AuditEntry.objects.filter(action="registry.wages_changed").get()
     assert entry.after["lines"][0]["contributory_wage"] == "11250.00"
@@ -105,7 +106,7 @@ def test_before_2022_wages_change_only_in_january(sara, nour, khalid) -> None:  
         month=date(2010, 1, 1),
         lines=[WageLine(sara.engagement, wage("7000"))],
     )
-    assert row.contributory_inputs["mechanism"] == "annual"
+    assert wage_derivation(row).mechanism == "annual"
 
 
 def test_the_age_50_cap_limits_a_saudis_raise(nour, khalid, parameters) -> None:  # type: ignore[no-untyped-def]
@@ -129,7 +130,9 @@ def test_the_age_50_cap_limits_a_saudis_raise(nour, khalid, parameters) -> None:
         lines=[WageLine(engagement, wage("15000"))],
     )
     assert capped.contributory_wage == Money(11000)
-    assert any(r["key"] == "registration.age50_cap.applies" for r in capped.contributory_inputs["readings"])
+    explained = wage_derivation(capped)
+    assert explained.steps == ("age50_capped",) and explained.amount == Money(11000)
+    assert any(r.key == "registration.age50_cap.applies" and r.unconfirmed for r in explained.readings)
 
 
 def test_a_change_must_follow_the_last_one(sara, nour, khalid) -> None:  # type: ignore[no-untyped-def]
