@@ -7,6 +7,7 @@ commit). See ``simis/documents/README.md``."""
 
 from __future__ import annotations
 
+from simis.documents.barcodes import qr_svg
 from simis.documents.choices import DocumentSource, Indexing
 from simis.documents.cover_sheets import cover_sheet_pdf
 from simis.documents.errors import DocumentError
@@ -57,5 +58,6 @@ __all__ = [
     "folder_owner_register",
     "folder_type_codes",
     "folder_url",
+    "qr_svg",
     "scan_batch_receive",
 ]

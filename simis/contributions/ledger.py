@@ -1,0 +1,102 @@
+"""Posting to the employer's account: the one way money enters the double-entry ledger.
+
+Every entry is written with all its postings in one statement (the database refuses an entry
+that does not balance), under a unique ``source`` (a retried job or a payment notified twice
+posts once), and with the establishment's account locked for the transaction, so two payments
+of one employer are allocated one after the other against the same debts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+
+from simis.contributions import rules
+from simis.contributions.models import Account, EmployerCredit, EntryKind, JournalEntry, MonthDebt, Posting
+from simis.core.money import Money
+
+_ACCOUNT_LOCK = 0x434F4E  # "CON": the first key of the two-key advisory lock; the second is the establishment
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    account: Account
+    month: date | None
+    amount: int  # halalas; positive debits, negative credits
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    entry: JournalEntry
+    created: bool  # False: the source was posted before, nothing was written now
+
+
+def account_lock(establishment_id: int) -> None:
+    """Holds the establishment's account until the transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_ACCOUNT_LOCK, establishment_id])
+
+
+def entry_post(
+    *,
+    kind: EntryKind,
+    source: str,
+    establishment_id: int,
+    posted_on: date,
+    lines: Sequence[Line],
+    memo: str = "",
+    bill_id: int | None = None,
+) -> Posted:
+    """Writes one balanced entry, or returns the one already posted under ``source``."""
+    existing = JournalEntry.objects.filter(source=source).first()
+    if existing is not None:
+        return Posted(existing, False)
+    entry = JournalEntry.objects.create(
+        kind=kind,
+        source=source,
+        establishment_id=establishment_id,
+        posted_on=posted_on,
+        memo=memo[:200],
+        bill_id=bill_id,
+    )
+    Posting.objects.bulk_create(
+        [
+            Posting(
+                entry=entry,
+                establishment_id=establishment_id,
+                account=line.account,
+                month=line.month,
+                amount=Money(rules.riyals(line.amount)),
+                posted_on=posted_on,
+            )
+            for line in lines
+            if line.amount
+        ]
+    )
+    return Posted(entry, True)
+
+
+def months_owed(establishment_id: int) -> list[rules.MonthOwed]:
+    """The establishment's unpaid months, oldest first (contributions and fines, in halalas)."""
+    rows = MonthDebt.objects.filter(establishment_id=establishment_id).order_by("month")
+    return [
+        rules.MonthOwed(
+            row.month, rules.halalas(row.contributions.amount), rules.halalas(row.penalties.amount)
+        )
+        for row in rows
+        if row.contributions.amount > 0 or row.penalties.amount > 0
+    ]
+
+
+def credit_of(establishment_id: int) -> int:
+    found = EmployerCredit.objects.filter(establishment_id=establishment_id).first()
+    return rules.halalas(found.credit.amount) if found else 0
+
+
+def settle_lines(allocation: rules.Allocation) -> list[Line]:
+    """Credits to the receivable accounts for what an allocation settles."""
+    accounts = {"contributions": Account.CONTRIBUTIONS_RECEIVABLE, "penalties": Account.PENALTIES_RECEIVABLE}
+    return [Line(accounts[account], month, -amount) for account, month, amount in allocation.settled]

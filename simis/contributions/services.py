@@ -1,0 +1,754 @@
+"""Writes of the contributions app: one function per business operation, each audited.
+
+``month_bill`` bills a month for every establishment (CON-1, see ``billing``); ``periods_rebill``
+is how the register tells billing that a period's earlier months may now owe something else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from simis.audit.public import audit_record
+from simis.contributions import billing, ledger, rules
+from simis.contributions.actions import ContributionsAction
+from simis.contributions.errors import ContributionsError
+from simis.contributions.ledger import Line
+from simis.contributions.models import (
+    PLAN_IN_FORCE,
+    Account,
+    AccrualRun,
+    BillingRun,
+    ComplianceCertificate,
+    EmployerCredit,
+    EntryKind,
+    Instalment,
+    InstalmentPlan,
+    InstalmentStatus,
+    JournalEntry,
+    MonthDebt,
+    PenaltyAccrual,
+    PlanStatus,
+    Posting,
+    Rebill,
+    RunStatus,
+)
+from simis.core.dates import add_months, month_end, month_start
+from simis.core.errors import SimisError
+from simis.core.money import Money
+from simis.core.parameter_table import ParameterReader
+from simis.core.selectors import parameter_reader, parameter_versions_current
+
+_BILLING_LOCK = 0x53494D4953_42  # "SIMIS" + "B": one billing run at a time
+
+
+def periods_rebill(changes: Iterable[tuple[int, int, date]]) -> int:
+    """Notes ``(engagement id, establishment id, since)`` changes for the next billing run."""
+    rows = [Rebill(engagement_id=e, establishment_id=s, since=since) for e, s, since in changes]
+    Rebill.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def billing_next_month() -> date | None:
+    """The month the next run must bill, or None before the first run (any month may start)."""
+    last = (
+        BillingRun.objects.filter(status=RunStatus.DONE)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    return add_months(last, 1) if last else None
+
+
+def month_bill(*, month: date, actor: Any = None, today: date | None = None) -> BillingRun:
+    """Bills ``month`` for every establishment in one transaction, or returns the run that
+    already billed it (re-running a month changes nothing). Months are billed in order, each
+    once it has ended. A failure bills nothing and is recorded as a failed run (CON-005)."""
+    first = month_start(month)
+    today = today or timezone.localdate()
+    if today <= month_end(first):
+        raise SimisError(
+            ContributionsError.MONTH_NOT_ENDED,
+            month=f"{first:%Y-%m}",
+            **{"from": (date.fromordinal(month_end(first).toordinal() + 1)).isoformat()},
+        )
+    done = BillingRun.objects.filter(month=first, status=RunStatus.DONE).first()
+    if done is not None:
+        return done
+    expected = billing_next_month()
+    if expected is not None and expected != first:
+        raise SimisError(
+            ContributionsError.MONTH_OUT_OF_ORDER, month=f"{first:%Y-%m}", next=f"{expected:%Y-%m}"
+        )
+    try:
+        with transaction.atomic():
+            return _run(first, actor=actor, today=today)
+    except SimisError as error:
+        if error.code == ContributionsError.RUN_IN_PROGRESS.code:
+            raise
+        _record_failure(first, actor, today, f"{error.code}: {error.message}")
+        raise
+    except DatabaseError as error:
+        _record_failure(first, actor, today, str(error).splitlines()[0])
+        raise SimisError(
+            ContributionsError.RUN_FAILED, month=f"{first:%Y-%m}", detail=str(error).splitlines()[0]
+        ) from error
+
+
+def _record_failure(month: date, actor: Any, today: date, detail: str) -> None:
+    with transaction.atomic():
+        run = BillingRun.objects.create(
+            month=month,
+            status=RunStatus.FAILED,
+            started_by=actor if getattr(actor, "pk", None) else None,
+            issued_on=today,
+            due_on=today,
+            finished_at=timezone.now(),
+            error=detail[:2000],
+        )
+        audit_record(
+            actor=actor, action=ContributionsAction.BILLING_FAILED, subject=run, extra={"error": detail}
+        )
+
+
+def _run(month: date, *, actor: Any, today: date) -> BillingRun:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_BILLING_LOCK])
+        if not cursor.fetchone()[0]:
+            raise SimisError(ContributionsError.RUN_IN_PROGRESS, month=f"{month:%Y-%m}")
+    done = BillingRun.objects.filter(month=month, status=RunStatus.DONE).first()
+    if done is not None:  # billed by a run that finished while we waited
+        return done
+    timer = billing.Timer()
+    versions = sorted(parameter_versions_current().values())
+    read = parameter_reader(versions)
+    due_day = int(read("billing.due_day", month_end(month), rules.ACCOUNT_REGIME).value)
+    run = BillingRun.objects.create(
+        month=month,
+        started_by=actor if getattr(actor, "pk", None) else None,
+        issued_on=today,
+        due_on=rules.due_date(month, due_day),
+        parameter_version_ids=versions,
+    )
+    with timer.step("rate_classes"):
+        rule = billing.month_rule(month, read)
+        class_ids = billing.rate_classes_prepare(month, read)
+    with timer.step("lines"):
+        lines = billing.lines_create(rule, class_ids)
+    with timer.step("adjustments"):
+        earlier = _rebill_months(month, read)
+        adjustments = billing.adjustments_append(month, earlier)
+    with timer.step("attach"):
+        billing.partition_attach(month)
+    with timer.step("bills"):
+        bills = billing.bills_insert(month, run.pk, today, run.due_on)
+    with timer.step("ledger"):
+        billing.bills_post(month, run.pk, today)
+        credits_apply(on=today)
+    totals = billing.run_totals(month)
+    run.status = RunStatus.DONE
+    run.finished_at = timezone.now()
+    run.bills = bills
+    run.lines = lines
+    run.adjustment_lines = adjustments
+    run.employer_total = rules.riyals(totals[0])
+    run.employee_total = rules.riyals(totals[1])
+    run.adjustment_total = rules.riyals(totals[2])
+    run.timings = timer.steps
+    run.save()
+    audit_record(
+        actor=actor,
+        action=ContributionsAction.MONTH_BILLED,
+        subject=run,
+        extra={
+            "month": f"{month:%Y-%m}",
+            "bills": bills,
+            "lines": lines,
+            "adjustment_lines": adjustments,
+            "employer": str(run.employer_total),
+            "employee": str(run.employee_total),
+            "adjustments": str(run.adjustment_total),
+            "parameter_versions": versions,
+            "seconds": timer.steps,
+        },
+    )
+    return run
+
+
+def _rebill_months(month: date, read: Any) -> list[tuple[billing.MonthRule, list[int]]]:
+    """Takes the register's pending changes (deleting them in this transaction) into the
+    temporary ``rebill_periods`` table and returns each earlier billed month they reach, with
+    its rule and rate classes."""
+    billing.execute("DROP TABLE IF EXISTS rebill_periods")
+    billing.execute(
+        "CREATE TEMP TABLE rebill_periods (engagement_id bigint PRIMARY KEY, since date) ON COMMIT DROP"
+    )
+    billing.execute(
+        """WITH taken AS (DELETE FROM contributions_rebill RETURNING engagement_id, since)
+           INSERT INTO rebill_periods SELECT engagement_id, min(since) FROM taken GROUP BY engagement_id"""
+    )
+    earliest = billing.fetch("SELECT min(since) FROM rebill_periods")[0][0]
+    first_billed = (
+        BillingRun.objects.filter(status=RunStatus.DONE)
+        .order_by("month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    if earliest is None or first_billed is None:
+        return []
+    billing.execute("ANALYZE rebill_periods")
+    months = []
+    current = max(month_start(earliest), first_billed)
+    while current < month:
+        months.append((billing.month_rule(current, read), billing.rate_classes_prepare(current, read)))
+        current = add_months(current, 1)
+    return months
+
+
+# --- Payments and credits (the payments app posts through these) -----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentPosting:
+    entry: JournalEntry
+    created: bool
+    settled: tuple[tuple[str, date, Money], ...]
+    credit: Money  # what exceeded every debt and became the employer's credit
+
+
+def _read() -> ParameterReader:
+    return parameter_reader(sorted(parameter_versions_current().values()))
+
+
+def payment_post(
+    *, establishment_id: int, amount: Money, paid_on: date, source: str, memo: str = ""
+) -> PaymentPosting:
+    """A payment received for an establishment: the bank account is debited; the oldest unpaid
+    months are settled (contributions before fines, or the reverse, by ``payment.allocation_order``)
+    and anything beyond every debt becomes the employer's credit. Posting the same ``source``
+    again returns the first posting and writes nothing (CON-5: notified twice, applied once)."""
+    ledger.account_lock(establishment_id)
+    existing = JournalEntry.objects.filter(source=source).first()
+    if existing is not None:
+        return _payment_posting(existing, created=False)
+    order = _read()("payment.allocation_order", paid_on, rules.ACCOUNT_REGIME).value
+    allocation = rules.allocate(rules.halalas(amount.amount), ledger.months_owed(establishment_id), order)
+    lines = [
+        Line(Account.BANK, None, rules.halalas(amount.amount)),
+        *ledger.settle_lines(allocation),
+        Line(Account.EMPLOYER_CREDIT, None, -allocation.remainder),
+    ]
+    posted = ledger.entry_post(
+        kind=EntryKind.PAYMENT,
+        source=source,
+        establishment_id=establishment_id,
+        posted_on=paid_on,
+        lines=lines,
+        memo=memo,
+    )
+    return _payment_posting(posted.entry, created=posted.created)
+
+
+def _payment_posting(entry: JournalEntry, *, created: bool) -> PaymentPosting:
+    postings = list(entry.postings.order_by("id"))
+    settled = tuple(
+        (p.account, p.month, -p.amount)
+        for p in postings
+        if p.account in (Account.CONTRIBUTIONS_RECEIVABLE, Account.PENALTIES_RECEIVABLE) and p.month
+    )
+    credit = sum((-p.amount for p in postings if p.account == Account.EMPLOYER_CREDIT), Money(0))
+    return PaymentPosting(entry, created, settled, credit)
+
+
+def payment_reverse(*, payment_source: str, reversed_on: date, source: str, memo: str = "") -> JournalEntry:
+    """Undoes a payment (a bank's reversal or a returned transfer): every posting of the payment's
+    entry is posted again with the opposite sign, so the months it settled are owed again. If its
+    credit was already spent on later debt, the credit account goes below zero: the employer
+    owes it back. CON-041 for a source that was never posted."""
+    payment = JournalEntry.objects.filter(source=payment_source, kind=EntryKind.PAYMENT).first()
+    if payment is None:
+        raise SimisError(ContributionsError.UNKNOWN_PAYMENT, source=payment_source)
+    ledger.account_lock(payment.establishment_id)
+    lines = [Line(p.account, p.month, -rules.halalas(p.amount.amount)) for p in payment.postings.all()]  # type: ignore[arg-type]
+    return ledger.entry_post(
+        kind=EntryKind.REVERSAL,
+        source=source,
+        establishment_id=payment.establishment_id,
+        posted_on=reversed_on,
+        lines=lines,
+        memo=memo or payment.memo,
+    ).entry
+
+
+def credits_apply(*, on: date, establishment_ids: Iterable[int] | None = None) -> int:
+    """Spends employers' credit on their debts, oldest month first (after a bill or a fine is
+    posted). Returns how many establishments had credit applied."""
+    rows = EmployerCredit.objects.filter(credit__gt=0)
+    if establishment_ids is not None:
+        rows = rows.filter(establishment_id__in=list(establishment_ids))
+    candidates = set(rows.values_list("establishment_id", flat=True))
+    debtors = set(
+        MonthDebt.objects.filter(establishment_id__in=candidates)
+        .filter(Q(contributions__gt=0) | Q(penalties__gt=0))
+        .values_list("establishment_id", flat=True)
+    )
+    applied = 0
+    order = _read()("payment.allocation_order", on, rules.ACCOUNT_REGIME).value
+    for establishment_id in sorted(debtors):
+        ledger.account_lock(establishment_id)
+        credit = ledger.credit_of(establishment_id)
+        owed = ledger.months_owed(establishment_id)
+        if credit <= 0 or not owed:
+            continue
+        allocation = rules.allocate(credit, owed, order)
+        spent = credit - allocation.remainder
+        stamp = JournalEntry.objects.filter(establishment_id=establishment_id).count()
+        ledger.entry_post(
+            kind=EntryKind.CREDIT_APPLIED,
+            source=f"credit:{establishment_id}:{on.isoformat()}:{stamp}",
+            establishment_id=establishment_id,
+            posted_on=on,
+            lines=[Line(Account.EMPLOYER_CREDIT, None, spent), *ledger.settle_lines(allocation)],
+        )
+        applied += 1
+    return applied
+
+
+# --- Late-payment fines (CON-4) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AccrualResult:
+    accrued: int
+    waived: int
+    deferred: int
+    amount: Money
+
+
+def penalties_accrue(*, today: date | None = None, actor: Any = None) -> AccrualResult:
+    """Accrues every month of delay that has started by ``today`` on every unpaid contribution
+    month, once (a periodic job; running it again, or after a missed day, accrues exactly what
+    is missing). Each month of delay is charged on the contribution still unpaid when it
+    started (RULES §2: 2 % per month or part of a month, simple by default). Amnesty windows
+    waive; a window conditional on paying in full is decided once it has ended."""
+    today = today or timezone.localdate()
+    versions = sorted(parameter_versions_current().values())
+    read = parameter_reader(versions)
+    due_day = int(read("billing.due_day", today, rules.ACCOUNT_REGIME).value)
+    waivers = rules.waivers_parse(read("penalty.waivers", today, rules.ACCOUNT_REGIME).value)
+    plans = _months_under_plan(today, read)
+    with transaction.atomic():
+        done = {
+            (row[0], row[1]): row[2]
+            for row in billing.fetch(
+                "SELECT establishment_id, month, max(period) FROM contributions_penaltyaccrual "
+                "GROUP BY establishment_id, month"
+            )
+        }
+        # Months owed now, and months paid since the last run after their due date: a month of
+        # delay that started before the payment is charged even though nothing is owed now.
+        last_run = AccrualRun.objects.order_by("-ran_on").values_list("ran_on", flat=True).first()
+        owed_now = {
+            (row[0], row[1])
+            for row in MonthDebt.objects.filter(contributions__gt=0).values_list("establishment_id", "month")
+        }
+        paid_late = {
+            (row[0], row[1])
+            for row in billing.fetch(
+                """SELECT DISTINCT establishment_id, month FROM contributions_posting
+                    WHERE account = 'contributions' AND amount < 0 AND posted_on >= %(since)s""",
+                {"since": last_run or date(1900, 1, 1)},
+            )
+        }
+        wanted: list[tuple[int, date, int, date, date]] = []
+        for establishment_id, month in sorted(owed_now | paid_late):
+            due = rules.due_date(month, due_day)
+            started = rules.penalty_periods_started(due, today)
+            for period in range(done.get((establishment_id, month), 0) + 1, started + 1):
+                wanted.append((establishment_id, month, period, rules.period_start(due, period), due))
+        AccrualRun.objects.create(ran_on=today)
+        if not wanted:
+            return AccrualResult(0, 0, 0, Money(0))
+        unpaid = _unpaid_at_start(wanted)
+        cleared = _paid_in_full_by(waivers, {w[0] for w in wanted}, due_day)
+        accruals: list[PenaltyAccrual] = []
+        deferred: set[tuple[int, date]] = set()  # an earlier month of delay waits for an amnesty's end
+        finished: set[tuple[int, date]] = set()  # paid before this month of delay started
+        for establishment_id, month, period, start, due in wanted:
+            if (establishment_id, month) in deferred | finished:
+                continue
+            contributions, fines = unpaid[(establishment_id, month, period)]
+            if contributions <= 0 and (establishment_id, month) not in owed_now:
+                finished.add((establishment_id, month))
+                continue
+            rate_reading = read("penalty.rate", start, rules.ACCOUNT_REGIME)
+            method_reading = read("penalty.method", start, rules.ACCOUNT_REGIME)
+            window = next((w for w in waivers if w.covers(start)), None)
+            waiver = plans.get((establishment_id, month), "")
+            if not waiver and window is not None and window.paid_in_full and today <= window.end:
+                deferred.add((establishment_id, month))  # decided once the window has ended
+                continue
+            if (
+                not waiver
+                and window is not None
+                and (not window.paid_in_full or establishment_id in cleared.get(window.code, set()))
+            ):
+                waiver = window.code
+            amount = 0
+            if not waiver and contributions > 0:
+                amount = rules.penalty_halalas(
+                    unpaid=contributions, accrued=fines, rate=rate_reading.value, method=method_reading.value
+                )
+            accruals.append(
+                PenaltyAccrual(
+                    establishment_id=establishment_id,
+                    month=month,
+                    period=period,
+                    period_start=start,
+                    due_on=due,
+                    unpaid=Money(rules.riyals(max(contributions, 0))),
+                    accrued_before=Money(rules.riyals(fines)),
+                    rate=rate_reading.value,
+                    method=method_reading.value,
+                    amount=Money(rules.riyals(amount)),
+                    waiver=waiver,
+                    parameter_version_ids=sorted(
+                        {r.version_id for r in (rate_reading, method_reading) if r.version_id is not None}
+                    ),
+                )
+            )
+        charged = [a for a in accruals if a.amount.amount > 0]
+        entries = JournalEntry.objects.bulk_create(
+            [
+                JournalEntry(
+                    kind=EntryKind.PENALTY,
+                    source=f"penalty:{a.establishment_id}:{a.month:%Y-%m}:{a.period}",
+                    establishment_id=a.establishment_id,
+                    posted_on=a.period_start,
+                    memo=f"{a.month:%Y-%m} #{a.period}",
+                )
+                for a in charged
+            ]
+        )
+        for accrual, entry in zip(charged, entries, strict=True):
+            accrual.entry = entry
+        PenaltyAccrual.objects.bulk_create(accruals)
+        Posting.objects.bulk_create(
+            [
+                Posting(
+                    entry=a.entry,
+                    establishment_id=a.establishment_id,
+                    account=account,
+                    month=a.month,
+                    amount=sign * a.amount,
+                    posted_on=a.period_start,
+                )
+                for a in charged
+                for account, sign in ((Account.PENALTIES_RECEIVABLE, 1), (Account.PENALTY_REVENUE, -1))
+            ]
+        )
+        credits_apply(on=today, establishment_ids={a.establishment_id for a in charged})
+        total = sum((a.amount for a in charged), Money(0))
+        result = AccrualResult(len(charged), sum(1 for a in accruals if a.waiver), len(deferred), total)
+        audit_record(
+            actor=actor,
+            action=ContributionsAction.PENALTIES_ACCRUED,
+            subject_type="contributions.penaltyaccrual",
+            subject_id=today.isoformat(),
+            extra={
+                "today": today.isoformat(),
+                "accrued": result.accrued,
+                "waived": result.waived,
+                "deferred": result.deferred,
+                "amount": str(total.amount),
+                "parameter_versions": versions,
+            },
+        )
+        return result
+
+
+def _unpaid_at_start(
+    wanted: list[tuple[int, date, int, date, date]],
+) -> dict[tuple[int, date, int], tuple[int, int]]:
+    """For each (establishment, month, period): the contribution and the fines of that month
+    still unpaid the day before the period started (postings dated before it)."""
+    rows = billing.fetch(
+        """
+SELECT t.establishment_id, t.month, t.period,
+       coalesce(sum(p.amount) FILTER (WHERE p.account = 'contributions'), 0),
+       coalesce(sum(p.amount) FILTER (WHERE p.account = 'penalties'), 0)
+  FROM unnest(%(e)s::integer[], %(m)s::date[], %(n)s::integer[], %(s)s::date[])
+       AS t(establishment_id, month, period, start)
+  LEFT JOIN contributions_posting p
+         ON p.establishment_id = t.establishment_id AND p.month = t.month
+        AND p.account IN ('contributions', 'penalties') AND p.posted_on < t.start
+ GROUP BY t.establishment_id, t.month, t.period
+""",
+        {
+            "e": [w[0] for w in wanted],
+            "m": [w[1] for w in wanted],
+            "n": [w[2] for w in wanted],
+            "s": [w[3] for w in wanted],
+        },
+    )
+    return {(r[0], r[1], r[2]): (rules.halalas(r[3]), rules.halalas(r[4])) for r in rows}
+
+
+def _paid_in_full_by(
+    waivers: Sequence[rules.Waiver], establishments: set[int], due_day: int
+) -> dict[str, set[int]]:
+    """For each conditional amnesty that has ended: the establishments that owed no contribution
+    due before its end, as of its end."""
+    result: dict[str, set[int]] = {}
+    for window in waivers:
+        if not window.paid_in_full:
+            continue
+        rows = billing.fetch(
+            """
+SELECT e.id
+  FROM unnest(%(ids)s::integer[]) AS e(id)
+ WHERE coalesce((SELECT sum(p.amount) FROM contributions_posting p
+                  WHERE p.establishment_id = e.id AND p.account = 'contributions'
+                    AND p.posted_on <= %(end)s AND p.month < %(cutoff)s), 0) <= 0
+""",
+            {
+                "ids": sorted(establishments),
+                "end": window.end,
+                "cutoff": _last_month_due_by(window.end, due_day),
+            },
+        )
+        result[window.code] = {row[0] for row in rows}
+    return result
+
+
+def _last_month_due_by(day: date, due_day: int) -> date:
+    """The first month whose contributions were not yet due on ``day`` (months before it were)."""
+    month = month_start(day)
+    while rules.due_date(add_months(month, -1), due_day) > day:
+        month = add_months(month, -1)
+    return month
+
+
+def _months_under_plan(today: date, read: ParameterReader) -> dict[tuple[int, date], str]:
+    """(establishment, month) pairs an instalment plan in force covers, with the plan's number,
+    when the parameters say fines stop accruing during a plan (``instalment.penalties_accrue``)."""
+    if read("instalment.penalties_accrue", today, rules.ACCOUNT_REGIME).value:
+        return {}
+    covered: dict[tuple[int, date], str] = {}
+    for plan in InstalmentPlan.objects.filter(status__in=PLAN_IN_FORCE):
+        for debt in MonthDebt.objects.filter(
+            establishment_id=plan.establishment_id, month__gte=plan.first_month, month__lte=plan.last_month
+        ):
+            covered[(debt.establishment_id, debt.month)] = plan.number
+    return covered
+
+
+# --- Instalment plans (CON-4) ------------------------------------------------------------------
+
+
+def _owed_total(establishment_id: int, first: date | None = None, last: date | None = None) -> int:
+    rows = MonthDebt.objects.filter(establishment_id=establishment_id)
+    if first is not None and last is not None:
+        rows = rows.filter(month__gte=first, month__lte=last)
+    return sum(
+        max(rules.halalas(row.contributions.amount), 0) + max(rules.halalas(row.penalties.amount), 0)
+        for row in rows
+    )
+
+
+def instalment_plan_request(
+    *, establishment: Any, count: int, actor: Any, today: date | None = None
+) -> InstalmentPlan:
+    """An establishment's whole unpaid debt (every billed month not fully paid, contributions and
+    fines) put on a plan of ``count`` monthly instalments after a down payment. Refused below
+    ``instalment.minimum_debt`` (CON-030), above ``instalment.maximum_count`` instalments
+    (CON-031), or while another plan is in force (CON-032)."""
+    today = today or timezone.localdate()
+    versions = sorted(parameter_versions_current().values())
+    read = parameter_reader(versions)
+
+    def value(key: str) -> Any:
+        return read(key, today, rules.ACCOUNT_REGIME).value
+
+    with transaction.atomic():
+        ledger.account_lock(establishment.pk)
+        if InstalmentPlan.objects.filter(establishment=establishment, status__in=PLAN_IN_FORCE).exists():
+            raise SimisError(ContributionsError.PLAN_IN_FORCE)
+        maximum = int(value("instalment.maximum_count"))
+        if not 1 <= count <= maximum:
+            raise SimisError(ContributionsError.PLAN_TOO_LONG, count=count, maximum=maximum)
+        owed = [m for m in ledger.months_owed(establishment.pk) if m.contributions > 0 or m.penalties > 0]
+        debt = sum(max(m.contributions, 0) + max(m.penalties, 0) for m in owed)
+        minimum = rules.halalas(Decimal(value("instalment.minimum_debt")))
+        if debt < minimum:
+            raise SimisError(
+                ContributionsError.DEBT_TOO_SMALL, debt=rules.riyals(debt), minimum=rules.riyals(minimum)
+            )
+        due_day = int(value("billing.due_day"))
+        first_due = date.fromordinal(today.toordinal() + int(value("instalment.down_payment_days")))
+        schedule = rules.instalment_schedule(
+            debt=debt,
+            count=count,
+            down_payment_percent=Decimal(value("instalment.down_payment_percent")),
+            first_due=first_due,
+            due_day=due_day,
+        )
+        earlier = InstalmentPlan.objects.filter(establishment=establishment).count()
+        plan = InstalmentPlan.objects.create(
+            number=f"{establishment.number}-{earlier + 1:02d}",
+            establishment=establishment,
+            status=PlanStatus.AWAITING_DOWN_PAYMENT if schedule[0].amount else PlanStatus.ACTIVE,
+            requested_on=today,
+            requested_by=actor if getattr(actor, "pk", None) else None,
+            first_month=owed[0].month,
+            last_month=owed[-1].month,
+            debt=Money(rules.riyals(debt)),
+            count=count,
+            down_payment=Money(rules.riyals(schedule[0].amount)),
+            parameter_version_ids=versions,
+        )
+        Instalment.objects.bulk_create(
+            [
+                Instalment(
+                    plan=plan,
+                    number=item.number,
+                    due_on=item.due_on,
+                    amount=Money(rules.riyals(item.amount)),
+                    cumulative=Money(rules.riyals(item.cumulative)),
+                )
+                for item in schedule
+                if item.number or item.amount
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action=ContributionsAction.PLAN_MADE,
+            subject=plan,
+            extra={
+                "debt": str(plan.debt.amount),
+                "count": count,
+                "down_payment": str(plan.down_payment.amount),
+                "months": [f"{plan.first_month:%Y-%m}", f"{plan.last_month:%Y-%m}"],
+                "parameter_versions": versions,
+            },
+        )
+        return plan
+
+
+@dataclass(frozen=True, slots=True)
+class PlanReview:
+    plans: int
+    met: int
+    missed: int
+    completed: int
+    cancelled: int
+
+
+def instalment_plans_review(*, today: date | None = None, actor: Any = None) -> PlanReview:
+    """A periodic job: each plan in force compares what has been paid of its months with what
+    was due by each instalment's date; a late down payment or more misses than allowed cancels
+    it (fines then accrue again from the next month of delay), a paid-off debt completes it."""
+    today = today or timezone.localdate()
+    read = _read()
+    allowed = int(read("instalment.misses_allowed", today, rules.ACCOUNT_REGIME).value)
+    counts = {"met": 0, "missed": 0, "completed": 0, "cancelled": 0}
+    plans = list(InstalmentPlan.objects.filter(status__in=PLAN_IN_FORCE).order_by("pk"))
+    for plan in plans:
+        with transaction.atomic():
+            ledger.account_lock(plan.establishment_id)
+            plan.refresh_from_db()
+            remaining = _owed_total(plan.establishment_id, plan.first_month, plan.last_month)
+            paid = rules.halalas(plan.debt.amount) - remaining
+            before = (plan.status, plan.misses)
+            for instalment in plan.instalments.filter(status=InstalmentStatus.PENDING).order_by("number"):
+                if paid >= rules.halalas(instalment.cumulative.amount):
+                    instalment.status = InstalmentStatus.MET
+                elif instalment.due_on < today:
+                    instalment.status = InstalmentStatus.MISSED
+                else:
+                    continue
+                instalment.save(update_fields=["status"])
+                counts[instalment.status] += 1
+                if instalment.status == InstalmentStatus.MET and instalment.number == 0:
+                    plan.status = PlanStatus.ACTIVE
+                if instalment.status == InstalmentStatus.MISSED:
+                    plan.misses += 1
+                    if instalment.number == 0:
+                        plan.status, plan.end_reason = PlanStatus.CANCELLED, "down payment not paid in time"
+                    elif plan.misses > allowed:
+                        plan.status, plan.end_reason = (
+                            PlanStatus.CANCELLED,
+                            f"{plan.misses} instalments missed",
+                        )
+            if remaining <= 0 and plan.status in PLAN_IN_FORCE:
+                plan.status, plan.end_reason = PlanStatus.COMPLETED, "debt paid"
+            if (plan.status, plan.misses) != before:
+                if plan.status not in PLAN_IN_FORCE:
+                    plan.ended_on = today
+                    counts[plan.status] += 1
+                plan.save()
+                audit_record(
+                    actor=actor,
+                    action=ContributionsAction.PLAN_CHANGED,
+                    subject=plan,
+                    before={"status": before[0], "misses": before[1]},
+                    after={"status": plan.status, "misses": plan.misses, "paid": str(rules.riyals(paid))},
+                )
+    return PlanReview(len(plans), counts["met"], counts["missed"], counts["completed"], counts["cancelled"])
+
+
+# --- Compliance certificates (CON-2; new law art. 10) -------------------------------------------
+
+
+def certificate_token(number: str, establishment_number: str, issued_on: date, valid_until: date) -> str:
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    message = f"{number}|{establishment_number}|{issued_on.isoformat()}|{valid_until.isoformat()}"
+    return hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def certificate_issue(*, establishment: Any, actor: Any, today: date | None = None) -> ComplianceCertificate:
+    """A compliance certificate, when nothing is overdue — no month past its due date left
+    unpaid, unless an instalment plan in force covers it (CON-050 otherwise). A certificate
+    still valid is given again rather than a second one made."""
+    from simis.contributions.selectors import overdue_months
+
+    today = today or timezone.localdate()
+    overdue = overdue_months(establishment.pk, today)
+    if overdue:
+        raise SimisError(
+            ContributionsError.OVERDUE,
+            months=", ".join(f"{m.month:%Y-%m}" for m in overdue[:6]),
+            amount=rules.riyals(sum(m.contributions + m.penalties for m in overdue)),
+        )
+    current = (
+        ComplianceCertificate.objects.filter(establishment=establishment, issued_on=today)
+        .order_by("-pk")
+        .first()
+    )
+    if current is not None:
+        return current
+    days = int(_read()("certificate.validity_days", today, rules.ACCOUNT_REGIME).value)
+    valid_until = date.fromordinal(today.toordinal() + days)
+    number = f"{establishment.number}-{today:%Y%m%d}"
+    with transaction.atomic():
+        certificate = ComplianceCertificate.objects.create(
+            number=number,
+            establishment=establishment,
+            issued_on=today,
+            valid_until=valid_until,
+            token=certificate_token(number, establishment.number, today, valid_until),
+            issued_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit_record(actor=actor, action=ContributionsAction.CERTIFICATE_ISSUED, subject=certificate)
+    return certificate
