@@ -24,6 +24,7 @@ errors.py) naming the line and the field. Nothing here touches the database.
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 from collections.abc import Iterable
@@ -183,12 +184,22 @@ def statements_parse(
     if len(data) > max_bytes:
         raise SimisError(PaymentError.FILE_TOO_LARGE, file=file, size=len(data), limit=max_bytes)
     head = data[:4096].removeprefix(b"\xef\xbb\xbf").lstrip()
-    if head.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        statements = _camt_parse(data, file)
-    elif b"\x00" not in head and re.match(rb"(?:\{1:|(?:[^\n]*\n){0,3}:20:)", head):
-        statements = _Mt940Reader(_mt940_text(data, file, encoding)).statements()
-    else:
+    camt = head.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not camt and (b"\x00" in head or not re.match(rb"(?:\{1:|(?:[^\n]*\n){0,3}:20:)", head)):
         raise SimisError(PaymentError.UNKNOWN_FORMAT, file=file)
+    # Python's cyclic collector paused while the file is read: a large file makes hundreds of
+    # thousands of small objects that hold no cycles, which every collection would scan again as
+    # they pile up (a third of the time of a 100,000-entry MT940 file).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if camt:
+            statements = _camt_parse(data, file)
+        else:
+            statements = _Mt940Reader(_mt940_text(data, file, encoding)).statements()
+    finally:
+        if collecting:
+            gc.enable()
     if not statements:
         raise SimisError(PaymentError.NO_STATEMENT, file=file)
     return tuple(statements)
