@@ -303,6 +303,16 @@ def test_the_parser_itself_refuses_a_document_type_that_slipped_past_the_byte_ch
     assert caught.value.code == "PAY-006"
 
 
+def test_libxml2_size_limits_are_kept():
+    # huge_tree off: a text node over 10 MB is refused by the parser, not read into memory whole.
+    start = b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt><Id>'
+    data = start + b"A" * 11_000_000 + b"</Id></Stmt></BkToCstmrStmt></Document>"
+    with pytest.raises(SimisError) as caught:
+        statement_parse(data)
+    assert caught.value.code == "PAY-005"
+    assert "limit" in caught.value.params["detail"].lower()
+
+
 def test_a_utf16_camt_file_is_refused_so_no_declaration_hides_in_it():
     data = XXE.replace(b'encoding="UTF-8"', b'encoding="UTF-16"').decode("ascii").encode("utf-16")
     assert code_of(lambda: statement_parse(data)) == "PAY-007"
@@ -598,3 +608,23 @@ payments = st.lists(
 def test_any_generated_file_reads_back_unchanged(listed, options, seed, noise, opening):
     sample = statement_file_sample(listed, seed=seed, noise=noise, opening_balance=opening, **options)
     assert statement_parse(sample.data) == sample.statement
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([CAMT_02, CAMT_08, MT940_FIN, MT940_1256, MT940_8859]),
+    st.lists(
+        st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 20), st.binary(max_size=6)),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_a_damaged_file_is_read_or_refused_with_a_code_never_anything_else(original, damages):
+    data = bytearray(original)
+    for where, cut, inserted in damages:
+        position = int(where * len(data))
+        data[position : position + cut] = inserted
+    try:
+        statements_parse(bytes(data))
+    except SimisError as error:
+        assert error.code.startswith("PAY-")
