@@ -56,6 +56,20 @@ def periods_rebill(changes: Iterable[tuple[int, int, date]]) -> int:
     return len(rows)
 
 
+def register_changes_heard(changes: list[tuple[int, int, date]]) -> None:
+    """The register's change listener: keeps the changes that reach a month already billed (the
+    next run adjusts them); later months are billed afresh anyway."""
+    last = (
+        BillingRun.objects.filter(status=RunStatus.DONE)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    if last is None:
+        return
+    periods_rebill(change for change in changes if change[2] <= month_end(last))
+
+
 def billing_next_month() -> date | None:
     """The month the next run must bill, or None before the first run (any month may start)."""
     last = (

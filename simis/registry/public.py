@@ -6,6 +6,7 @@ requesting user. Model instances returned here may be passed back to services an
 saved directly: the admin and every other app go through the services."""
 
 from simis.registry.actions import RegistryAction
+from simis.registry.changes import PeriodChange, period_change_listener_register, periods_changed
 from simis.registry.choices import (
     EngagementStatus,
     EstablishmentStatus,
@@ -93,6 +94,7 @@ __all__ = [
     "IdentityInput",
     "LeaveReason",
     "LineError",
+    "PeriodChange",
     "PeriodView",
     "Person",
     "PersonNames",
@@ -140,6 +142,8 @@ __all__ = [
     "government_person_lookup",
     "identity_documents_check",
     "nationality_class",
+    "period_change_listener_register",
+    "periods_changed",
     "person_by_contributor_number",
     "person_by_identity",
     "person_own",

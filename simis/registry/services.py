@@ -42,6 +42,7 @@ from simis.identity.public import (
 from simis.notifications.public import phone_normalise
 from simis.registry import rules
 from simis.registry.actions import RegistryAction
+from simis.registry.changes import periods_changed
 from simis.registry.choices import (
     EngagementStatus,
     EstablishmentStatus,
@@ -361,6 +362,9 @@ def person_rederive(person: Person, *, read: ParameterReader, on: date) -> dict[
             recovered.append(engagement.pk)
     if recovered:
         changes["coverage_changed"] = recovered
+        periods_changed(
+            (e.pk, e.establishment_id, e.join_date) for e in Engagement.objects.filter(pk__in=recovered)
+        )
     return changes
 
 
@@ -821,6 +825,7 @@ def contributor_register(
         occupation=occupation_row,
     )
     first_wage.save()
+    periods_changed([(engagement.pk, establishment.pk, join_date)])
     audit_record(
         actor=actor,
         action=RegistryAction.CONTRIBUTOR_REGISTERED,
@@ -944,6 +949,7 @@ def engagement_add(
         occupation=occupation_row,
     )
     first_wage.save()
+    periods_changed([(engagement.pk, establishment.pk, join_date)])
     changes = person_rederive(person, read=read, on=today)
     engagement.refresh_from_db()
     audit_record(
@@ -995,6 +1001,7 @@ def engagement_terminate(
     if timing.late:
         _pending(engagement, ReviewReason.LATE_EXCLUSION, timing)
     engagement.save()
+    periods_changed([(engagement.pk, engagement.establishment_id, leave_date + timedelta(days=1))])
     person = Person.objects.select_for_update().select_related("nationality").get(pk=engagement.person_id)
     changes = person_rederive(person, read=parameter_reader(), on=today)
     engagement.refresh_from_db()
@@ -1039,6 +1046,9 @@ def engagement_review_decide(
     before = model_snapshot(engagement)
     reason = engagement.review_reason
     subject_id = engagement.pk
+    # Approved: its disputed months become billable. Rejected: removed, or its leaving undone.
+    since = engagement.disputed_from if chosen == ReviewDecision.APPROVED else None
+    periods_changed([(engagement.pk, engagement.establishment_id, since or engagement.join_date)])
     result: Engagement | None = engagement
     if chosen == ReviewDecision.APPROVED:
         engagement.status = EngagementStatus.TERMINATED if engagement.leave_date else EngagementStatus.ACTIVE
@@ -1143,6 +1153,7 @@ def _wage_lines_apply(
     if errors:
         raise RegistryLinesError(errors, total=len(lines))
     wages = Wage.objects.bulk_create(wage for wage, _e, _o in built)
+    periods_changed((w.engagement_id, w.establishment_id, w.effective_from) for w in wages)
     for _wage, engagement, occupation in built:
         if occupation is not None and engagement.occupation_id != occupation.pk:
             engagement.occupation = occupation
@@ -1387,6 +1398,9 @@ def contributor_transfer(
             contributory_inputs={**last.contributory_inputs, "carried_over_from_wage": last.pk},
             parameter_version_ids=last.parameter_version_ids,
         )
+    periods_changed(
+        [(engagement.pk, engagement.establishment_id, transfer_date), (moved.pk, target.pk, transfer_date)]
+    )
     changes = person_rederive(person, read=read, on=today)
     engagement.refresh_from_db()
     moved.refresh_from_db()

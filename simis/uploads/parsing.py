@@ -76,7 +76,7 @@ _CELL_REF = re.compile(rb'<(?:[A-Za-z0-9_]+:)?c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7
 _PROPERTY = re.compile(
     rb'<property\b[^>]*\bname="'
     + CUSTOM_PROPERTY.encode()
-    + rb'"[^>]*>\s*<vt:lpwstr>([^<]{0,100})</vt:lpwstr>'
+    + rb'"[^>]*>\s*<vt:lpwstr\b[^>]*>([^<]{0,100})</vt:lpwstr>'  # writers may declare xmlns:vt here
 )
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _READ_CHUNK = 1 << 20

@@ -30,6 +30,7 @@ from simis.core.parameter_table import Regime
 from simis.registry.models import EngagementStatus, ReviewReason
 from simis.registry.tests.factories import engagement_make, establishment_make, person_make, wage_make
 
+SEP = date(2026, 9, 1)
 OCT = date(2026, 10, 1)
 NOV = date(2026, 11, 1)
 SAUDI_ALL = {"covers_annuities": True, "covers_occupational_hazards": True, "covers_unemployment": True}
@@ -294,3 +295,44 @@ def test_a_failed_run_bills_nothing_and_is_recorded(register: Register) -> None:
     assert failure.value.code == "CON-004"
     assert not Bill.objects.exists() and not BillLine.objects.exists()
     assert BillingRun.objects.get().status == RunStatus.FAILED
+
+
+def test_the_register_reports_its_changes_to_the_next_bill(nour, khalid) -> None:  # type: ignore[no-untyped-def]
+    from simis.core.money import Money as M
+    from simis.registry.services import (
+        IdentityInput,
+        PersonNames,
+        WageInput,
+        contributor_register,
+        engagement_review_decide,
+    )
+    from simis.registry.tests.factories import national_id
+
+    def register(join: date, requested: date):  # type: ignore[no-untyped-def]
+        return contributor_register(
+            actor=khalid,
+            establishment=nour.main,
+            identities=[IdentityInput("national_id", national_id())],
+            names=PersonNames(first_ar="علي", family_ar="الحربي", first_en="Ali", family_en="Alharbi"),
+            birth_date=date(1995, 5, 5),
+            gender="male",
+            nationality="SAU",
+            join_date=join,
+            occupation="4",
+            wage=WageInput(basic=M(Decimal("8000")), housing=M(Decimal("2000"))),
+            requested_on=requested,
+        ).engagement
+
+    on_time = register(date(2026, 8, 1), date(2026, 8, 20))
+    month_bill(month=SEP, today=date(2026, 10, 1))
+    late = register(date(2026, 8, 10), date(2026, 10, 5))  # late: August to October disputed
+    assert late.status == EngagementStatus.PENDING_REVIEW
+    month_bill(month=OCT, today=date(2026, 11, 1))
+    assert not BillLine.objects.filter(engagement_id=late.pk).exists(), "disputed months are not billed"
+    engagement_review_decide(actor=khalid, engagement=late, decision="approved", on=date(2026, 11, 3))
+    month_bill(month=NOV, today=date(2026, 12, 1))
+    adjustments = BillLine.objects.filter(bill_month=NOV, engagement_id=late.pk, kind=LineKind.ADJUSTMENT)
+    assert sorted((a.for_month, a.days) for a in adjustments) == [(SEP, 30), (OCT, 31)]
+    assert BillLine.objects.filter(bill_month=NOV, engagement_id=late.pk, kind=LineKind.REGULAR).exists()
+    unchanged = BillLine.objects.filter(bill_month=NOV, engagement_id=on_time.pk, kind=LineKind.ADJUSTMENT)
+    assert not unchanged.exists()
