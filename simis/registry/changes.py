@@ -28,3 +28,20 @@ def periods_changed(changes: Iterable[PeriodChange]) -> None:
         return
     for listener in _listeners:
         listener(batch)
+
+
+def periods_added(engagement_ids: Iterable[int]) -> None:
+    """Periods written in bulk (a file of new contributors): those that start before the current
+    month — only they can reach a month already billed — are reported from their join date."""
+    from django.db import connection
+
+    ids = list(engagement_ids)
+    if not ids or not _listeners:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, establishment_id, join_date FROM registry_engagement "
+            "WHERE id = ANY(%s) AND join_date < date_trunc('month', current_date)",
+            [ids],
+        )
+        periods_changed(cursor.fetchall())

@@ -6,7 +6,12 @@ requesting user. Model instances returned here may be passed back to services an
 saved directly: the admin and every other app go through the services."""
 
 from simis.registry.actions import RegistryAction
-from simis.registry.changes import PeriodChange, period_change_listener_register, periods_changed
+from simis.registry.changes import (
+    PeriodChange,
+    period_change_listener_register,
+    periods_added,
+    periods_changed,
+)
 from simis.registry.choices import (
     EngagementStatus,
     EstablishmentStatus,
@@ -143,6 +148,7 @@ __all__ = [
     "identity_documents_check",
     "nationality_class",
     "period_change_listener_register",
+    "periods_added",
     "periods_changed",
     "person_by_contributor_number",
     "person_by_identity",

@@ -89,6 +89,7 @@ from simis.registry.public import (
     coverage_derive,
     identity_documents_check,
     nationality_class,
+    periods_added,
     regime_derive,
     registration_timing,
     wage_amounts_check,
@@ -1037,4 +1038,5 @@ def _register(
     _constraints_set(immediate, "DEFERRED")
     if applied and not (context.all_or_nothing and result.problems):
         result.applied = applied
+        periods_added(row.engagement_id for row in applied)  # late joiners may reach billed months
     return result

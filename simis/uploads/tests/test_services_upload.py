@@ -319,3 +319,20 @@ def test_report_neutralises_formulas_in_xlsx(nour: Any, bulk: None) -> None:
     values = [sheet.cell(row=row, column=column) for row in range(3, 3 + len(FORMULAS))]
     assert [cell.value for cell in values] == ["'" + text for text in FORMULAS]
     assert all(cell.data_type == "s" for cell in values)
+
+
+def test_late_joiners_in_a_file_reach_the_next_bill(nour: Any, bulk: None) -> None:
+    """A file's periods starting in a month already billed are reported to billing, which
+    adjusts them on its next bill; the others are billed afresh with their month."""
+    from datetime import date
+
+    from simis.contributions.models import Rebill
+    from simis.contributions.services import month_bill
+
+    month_bill(month=date(2026, 1, 1), today=date(2026, 2, 2))
+    rows = [new_contributor(join_date="2026-01-20"), new_contributor(), new_contributor()]
+    upload = upload_and_process(nour, csv_bytes(NEW_CONTRIBUTORS_V1, rows), mode=UploadMode.VALID_ROWS)
+    assert upload.status == UploadStatus.APPLIED and upload.rows_applied == 3
+    (late,) = Rebill.objects.all()
+    joined = Person.objects.get(identities__number=rows[0]["identity_number"]).engagements.get()
+    assert (late.engagement_id, late.since) == (joined.pk, date(2026, 1, 20))
