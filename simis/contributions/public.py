@@ -1,31 +1,75 @@
-"""What other apps (payments, the portal, the signed API) may import from contributions."""
+"""What other apps (payments, the portal, the signed API) may import from contributions.
+
+Payments post through ``payment_post`` / ``payment_reverse`` only: they settle the oldest
+months first, turn any excess into the employer's credit, and post a ``source`` once."""
 
 from simis.contributions.errors import ContributionsError
-from simis.contributions.models import Account, Bill, EntryKind
+from simis.contributions.models import Account, Bill, EntryKind, PlanStatus
 from simis.contributions.rules import month_parse, riyals
 from simis.contributions.selectors import (
+    AccountSummary,
     Calculation,
+    Statement,
+    account_statement,
+    account_summary,
+    balance_by_month,
     bill_get,
     bill_lines,
     bills_visible,
+    certificate_verify,
     contribution_calculate,
+    overdue_months,
     person_month_calculate,
 )
-from simis.contributions.services import billing_next_month, month_bill, periods_rebill
+from simis.contributions.services import (
+    PaymentPosting,
+    billing_next_month,
+    certificate_issue,
+    instalment_plan_request,
+    instalment_plans_review,
+    month_bill,
+    payment_post,
+    payment_reverse,
+    penalties_accrue,
+    periods_rebill,
+)
+
+
+def bill_by_number(number: str) -> Bill | None:
+    """A bill by its number, unscoped: for the banks' bill inquiry (a bank may present any bill
+    an employer asks it to pay). Portal and employer API callers use ``bill_get``."""
+    return Bill.objects.select_related("establishment").filter(number=number.strip()).first()
+
 
 __all__ = [
     "Account",
+    "AccountSummary",
     "Bill",
     "Calculation",
     "ContributionsError",
     "EntryKind",
+    "PaymentPosting",
+    "PlanStatus",
+    "Statement",
+    "account_statement",
+    "account_summary",
+    "balance_by_month",
+    "bill_by_number",
     "bill_get",
     "bill_lines",
     "billing_next_month",
     "bills_visible",
+    "certificate_issue",
+    "certificate_verify",
     "contribution_calculate",
+    "instalment_plan_request",
+    "instalment_plans_review",
     "month_bill",
     "month_parse",
+    "overdue_months",
+    "payment_post",
+    "payment_reverse",
+    "penalties_accrue",
     "periods_rebill",
     "person_month_calculate",
     "riyals",
