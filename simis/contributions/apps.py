@@ -15,3 +15,32 @@ class ContributionsConfig(AppConfig):
 
         audit_actions_register(ContributionsAction)
         period_change_listener_register(register_changes_heard)
+
+        from simis.identity.public import Audience
+        from simis.portal.public import register_nav_item
+
+        register_nav_item(
+            key="contributions",
+            url_name="contributions:home",
+            label=_("Contributions and payments"),
+            audiences={Audience.EMPLOYER, Audience.STAFF},
+            icon="account",
+            order=30,
+        )
+        register_nav_item(
+            key="contributions-calculator",
+            url_name="contributions:calculator",
+            label=_("Contribution calculator"),
+            audiences={Audience.EMPLOYER, Audience.STAFF, Audience.CONTRIBUTOR},
+            icon="check",
+            order=31,
+        )
+        register_nav_item(
+            key="contributions-runs",
+            url_name="contributions:runs",
+            label=_("Billing runs"),
+            audiences={Audience.STAFF},
+            permission="contributions.run_billing",
+            icon="calendar",
+            order=32,
+        )

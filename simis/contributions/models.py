@@ -68,6 +68,7 @@ class BillingRun(models.Model):
     class Meta:
         verbose_name = _("billing run")
         verbose_name_plural = _("billing runs")
+        permissions = [("run_billing", _("Can bill a month for every establishment"))]
         constraints = [
             models.CheckConstraint(name="contributions_run_month_first_day", condition=Q(month__day=1)),
             models.UniqueConstraint(
