@@ -790,8 +790,12 @@ class Wage(models.Model):
             models.Index(fields=["batch"], name="registry_wage_batch_idx", condition=Q(batch__isnull=False)),
         ]
         constraints = [
+            # Carries the contributory wage: billing finds the wage in force for every period
+            # of a month from this index alone (an index-only scan, never the wide wage row).
             models.UniqueConstraint(
-                fields=["engagement", "effective_from"], name="registry_wage_one_per_day"
+                fields=["engagement", "effective_from"],
+                include=["contributory_wage"],
+                name="registry_wage_one_per_day",
             ),
             models.CheckConstraint(
                 name="registry_wage_amounts_not_negative",
