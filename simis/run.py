@@ -41,6 +41,7 @@ def main() -> int:
     _manage("demo_registry_load")
     _manage("partner_demo")
     _manage("workflow_demo_load")
+    _manage("contributions_demo_load")
     children = [
         subprocess.Popen(
             [
