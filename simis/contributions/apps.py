@@ -16,6 +16,10 @@ class ContributionsConfig(AppConfig):
         audit_actions_register(ContributionsAction)
         period_change_listener_register(register_changes_heard)
 
+        from simis.contributions.api import mount
+
+        mount()
+
         from simis.identity.public import Audience
         from simis.portal.public import register_nav_item
 
