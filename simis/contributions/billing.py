@@ -139,28 +139,58 @@ def class_rates(key: ClassKey, month: date, read: ParameterReader) -> dict[str, 
 
 
 def rate_classes_prepare(month: date, read: ParameterReader) -> list[int]:
-    """The ids of ``month``'s rate classes under the parameters ``read`` sees, stored once."""
-    ids = []
+    """The ids of ``month``'s rate classes under the parameters ``read`` sees, stored once (one
+    read of the month's classes, one insert of those not stored yet)."""
+    first = month_start(month)
+
+    def identity(key: ClassKey, versions: list[int]) -> tuple[Any, ...]:
+        return (
+            key.regime.value,
+            key.covers_annuities,
+            key.covers_occupational_hazards,
+            key.covers_unemployment,
+            key.gcc_extension,
+            key.gcc_country,
+            tuple(versions),
+        )
+
+    stored = {
+        (
+            rc.regime,
+            rc.covers_annuities,
+            rc.covers_occupational_hazards,
+            rc.covers_unemployment,
+            rc.gcc_extension,
+            rc.gcc_country,
+            tuple(rc.parameter_version_ids),
+        ): rc.pk
+        for rc in RateClass.objects.filter(month=first)
+    }
+    ids, missing = [], []
     for key in class_keys():
         rates = class_rates(key, month, read)
         if rates is None:
             continue
-        found, _created = RateClass.objects.get_or_create(
-            month=month_start(month),
-            regime=key.regime.value,
-            covers_annuities=key.covers_annuities,
-            covers_occupational_hazards=key.covers_occupational_hazards,
-            covers_unemployment=key.covers_unemployment,
-            gcc_extension=key.gcc_extension,
-            gcc_country=key.gcc_country,
-            parameter_version_ids=rates["parameter_version_ids"],
-            defaults={
-                "employer_units": rates["employer_units"],
-                "employee_units": rates["employee_units"],
-                "rates": rates["rates"],
-            },
+        found = stored.get(identity(key, rates["parameter_version_ids"]))
+        if found is not None:
+            ids.append(found)
+            continue
+        missing.append(
+            RateClass(
+                month=first,
+                regime=key.regime.value,
+                covers_annuities=key.covers_annuities,
+                covers_occupational_hazards=key.covers_occupational_hazards,
+                covers_unemployment=key.covers_unemployment,
+                gcc_extension=key.gcc_extension,
+                gcc_country=key.gcc_country,
+                parameter_version_ids=rates["parameter_version_ids"],
+                employer_units=rates["employer_units"],
+                employee_units=rates["employee_units"],
+                rates=rates["rates"],
+            )
         )
-        ids.append(found.pk)
+    ids.extend(rc.pk for rc in RateClass.objects.bulk_create(missing))
     return ids
 
 
