@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from simis.contributions import billing, rules
 from simis.contributions.errors import ContributionsError
 from simis.contributions.models import Bill, BillLine, MonthDebt, RateClass
-from simis.core.dates import month_end, month_start
+from simis.core.dates import add_months, month_end, month_start
 from simis.core.errors import SimisError
 from simis.core.money import Money
 from simis.core.parameter_table import ParameterReader, Regime
@@ -407,22 +407,28 @@ SELECT j.id, j.posted_on, j.kind, j.memo, sum(p.amount)
 
 
 def balance_by_month(establishment_id: int, *, start: date, end: date) -> list[tuple[date, Money]]:
-    """The balance at the end of each month from ``start`` to ``end`` (the statement's chart)."""
+    """The balance at the end of each month from ``start`` to ``end`` (the statement's chart):
+    the balance before ``start`` plus each month's movements, summed in one pass."""
+    first = month_start(start)
     rows = billing.fetch(
         """
-WITH months AS (
-    SELECT (date_trunc('month', m) + interval '1 month - 1 day')::date AS month_end
-      FROM generate_series(date_trunc('month', %(start)s::date), %(end)s::date, interval '1 month') AS m
-)
-SELECT months.month_end,
-       (SELECT coalesce(sum(amount), 0) FROM contributions_posting p
-         WHERE p.establishment_id = %(e)s AND p.account IN ('contributions', 'penalties', 'credit')
-           AND p.posted_on <= months.month_end)
-  FROM months ORDER BY months.month_end
+SELECT CASE WHEN posted_on < %(first)s THEN NULL ELSE date_trunc('month', posted_on)::date END, sum(amount)
+  FROM contributions_posting
+ WHERE establishment_id = %(e)s AND account IN ('contributions', 'penalties', 'credit')
+   AND posted_on <= %(end)s
+ GROUP BY 1
 """,
-        {"e": establishment_id, "start": start, "end": end},
+        {"e": establishment_id, "first": first, "end": end},
     )
-    return [(day, Money(amount)) for day, amount in rows]
+    moves = {month: amount for month, amount in rows}
+    balance = Money(moves.pop(None, 0) or 0)
+    series = []
+    month = first
+    while month <= end:
+        balance = balance + Money(moves.get(month, 0))
+        series.append((min(month_end(month), end), balance))
+        month = add_months(month, 1)
+    return series
 
 
 def certificate_verify(number: str, token: str) -> Any:

@@ -339,3 +339,17 @@ def test_ledger_invariants_hold_under_random_operations(billed, operations) -> N
         ) or any(k == "reverse" for k, _v, _d in operations)
     finally:
         transaction.savepoint_rollback(sid)
+
+
+def test_the_balance_by_month_follows_the_postings(billed) -> None:  # type: ignore[no-untyped-def]
+    from simis.contributions.selectors import balance_by_month
+
+    one, _two = billed
+    payment_post(establishment_id=one.pk, amount=Money("1000"), paid_on=date(2026, 11, 3), source="p:m")
+    series = balance_by_month(one.pk, start=date(2026, 8, 15), end=date(2026, 11, 20))
+    assert [(day, value.amount) for day, value in series] == [
+        (date(2026, 8, 31), Decimal("0.00")),
+        (date(2026, 9, 30), Decimal("0.00")),
+        (date(2026, 10, 31), Decimal("2687.50")),  # September's bill, issued on 1 October
+        (date(2026, 11, 20), Decimal("4375.00")),  # October's, less 1,000 paid
+    ]
