@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/", include("simis.api.urls")),
     path("registry/", include("simis.registry.urls")),
     path("uploads/", include("simis.uploads.urls")),
+    path("payments/", include("simis.payments.urls")),
     path("contributions/", include("simis.contributions.urls")),
     path("workflow/", include("simis.workflow.urls")),
     path("documents/", include("simis.documents.urls")),

@@ -40,6 +40,7 @@ def main() -> int:
     _manage("demo_load")
     _manage("demo_registry_load")
     _manage("partner_demo")
+    _manage("bank_demo_setup")
     _manage("workflow_demo_load")
     _manage("contributions_demo_load")
     children = [

@@ -2,7 +2,9 @@
 
 Numbering: PAY-00x a bank statement file as a whole (size, format, XML safety, encoding, how many
 statements), PAY-01x one statement (missing or unreadable fields, balances), PAY-02x one field or
-entry (dates, amounts, marks, currencies, references). PAY-03x onwards are free for reconciliation.
+entry (dates, amounts, marks, currencies, references); PAY-03x the banks' web services (bill
+inquiry, payment notification, reversal), PAY-04x statement imports and the staff's work queue,
+PAY-05x receipts.
 Codes never change meaning; a retired refusal keeps its number unused.
 
 ``line`` is a line of the file as a text editor counts it; ``field`` names the place in the file in
@@ -114,3 +116,70 @@ class PaymentError(ErrorCatalogue):
             "%(first)s of the same file."
         ),
     )
+    # --- The banks' web services ---
+    BAD_BILL_NUMBER = (
+        "PAY-030",
+        _(
+            "%(number)s is not a bill number: a bill number has 14 digits, starts with 1 and ends in a "
+            "check digit."
+        ),
+    )
+    UNKNOWN_BILL = ("PAY-031", _("There is no bill with the number %(number)s."))
+    NOT_A_BANK = (
+        "PAY-032",
+        _("Only banks' systems may use the payment services; your system is registered as %(kind)s."),
+    )
+    REFERENCE_CONFLICT = (
+        "PAY-033",
+        _(
+            "The bank reference %(reference)s was already notified, for bill %(bill)s and %(amount)s SAR "
+            "(payment %(payment)s). Another payment needs a reference of its own."
+        ),
+    )
+    AMOUNT_NOT_POSITIVE = ("PAY-034", _("The amount paid must be more than zero; %(amount)s was given."))
+    PAID_IN_FUTURE = ("PAY-035", _("The payment time %(value)s is later than now (%(now)s)."))
+    UNKNOWN_PAYMENT = (
+        "PAY-036",
+        _("Your bank notified no payment with the reference %(reference)s."),
+    )
+    BAD_REFERENCE = (
+        "PAY-037",
+        _("%(reference)s is not a bank reference: 1 to 64 Latin letters, digits and the signs - _ . / :"),
+    )
+    REASON_REQUIRED = ("PAY-038", _("Give the reason of the reversal (1 to 200 characters)."))
+    # --- Statement imports and the work queue ---
+    BANK_REQUIRED = ("PAY-040", _("Name the bank whose statement this is."))
+    LINE_NOT_WAITING = (
+        "PAY-041",
+        _(
+            "Entry %(position)s of the statement %(statement)s is no longer waiting for staff: it is "
+            "%(outcome)s."
+        ),
+    )
+    TARGET_REQUIRED = (
+        "PAY-042",
+        _("Give the bill number or the establishment number the payment is for."),
+    )
+    UNKNOWN_ESTABLISHMENT = ("PAY-043", _("There is no establishment with the number %(number)s."))
+    DEBIT_NOT_APPLICABLE = (
+        "PAY-044",
+        _(
+            "Entry %(position)s is money paid out of the account, not a payment received: it cannot be "
+            "applied to an establishment. Mark it as not a contribution payment, with a note."
+        ),
+    )
+    NOTE_REQUIRED = ("PAY-045", _("Write a note saying why (it is kept with the entry)."))
+    OTHER_CURRENCY = (
+        "PAY-046",
+        _("Entry %(position)s is in %(currency)s; only payments in Saudi riyals can be applied."),
+    )
+    # --- Receipts ---
+    RECEIPTS_NOT_ALLOWED = (
+        "PAY-050",
+        _("Only employers' systems may ask for receipts; your system is registered as %(kind)s."),
+    )
+    ESTABLISHMENT_NOT_ALLOWED = (
+        "PAY-051",
+        _("Your organisation (%(key)s) may not see the receipts of establishment %(number)s."),
+    )
+    DATE_RANGE = ("PAY-052", _("The first day (%(start)s) is after the last day (%(end)s)."))

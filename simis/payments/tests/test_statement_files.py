@@ -487,7 +487,8 @@ def test_refusal(code, case, call):
 
 def test_every_payment_error_is_exercised():
     tested = {code for code, _case, _call in REFUSALS} | {"PAY-013"}  # the balance: tests above
-    assert tested == {member.code for member in PaymentError}
+    # PAY-030 onwards are the web services' and reconciliation's (test_services, test_api).
+    assert tested == {member.code for member in PaymentError if member.code < "PAY-030"}
 
 
 def test_refusals_name_the_line_and_field_in_both_languages():

@@ -1,0 +1,62 @@
+"""The same payment notified twice at the same moment, in two database sessions as two web
+processes would: it is applied once and both answers carry the same receipt. Real
+transactions, so these tests commit."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from simis.contributions.models import JournalEntry
+from simis.payments import services
+from simis.payments.choices import PaymentChannel
+from simis.payments.models import Payment, Receipt
+from simis.payments.tests.conftest import OCT
+from simis.payments.tests.test_services import PAID
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_two_notifications_of_one_payment_at_once_apply_it_once(billed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    number = billed.bill(billed.one, OCT).number
+    posting = services.payment_post
+    inside = threading.Event()
+
+    def slow_post(**kwargs):  # type: ignore[no-untyped-def]
+        # Keep the first transaction open long enough for the second to arrive.
+        inside.set()
+        time.sleep(0.5)
+        return posting(**kwargs)
+
+    monkeypatch.setattr(services, "payment_post", slow_post)
+    start = threading.Barrier(2)
+
+    def notify() -> tuple[str, bool, float]:
+        try:
+            start.wait(10)
+            began = time.monotonic()
+            notified = services.payment_notify(
+                bank="DEMO-BANK",
+                bill_number=number,
+                amount=Decimal("1000.00"),
+                paid_at=PAID,
+                channel=PaymentChannel.INTERNET_BANKING,
+                bank_reference="RACE-1",
+            )
+            return notified.receipt.number, notified.created, time.monotonic() - began
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = [future.result(60) for future in [pool.submit(notify), pool.submit(notify)]]
+    assert inside.is_set()
+    assert sorted(created for _, created, _ in results) == [False, True]
+    assert results[0][0] == results[1][0]
+    assert max(waited for _, _, waited in results) >= 0.4  # the duplicate waited for the first
+    assert Payment.objects.count() == 1 and Receipt.objects.count() == 1
+    assert JournalEntry.objects.filter(kind="payment").count() == 1
