@@ -93,6 +93,42 @@ def _accepting() -> bool:
     return result.returncode == 0
 
 
+TUNING_FILE = "simis_tuning.conf"
+
+
+def tuning(memory_bytes: int) -> dict[str, str]:
+    """Memory settings sized to the machine, as a DBA would set them for one database server:
+    a quarter of memory for shared buffers (at most 4 GB), half as the planner's cache
+    estimate, room for sorts, hashes and index builds, and checkpoints spaced for bulk loads
+    (billing runs, ``populate``, uploads). PostgreSQL's own defaults (128 MB of buffers, 4 MB
+    per sort) suit a small shared host, not the register of a nation."""
+    mb = memory_bytes // (1024 * 1024)
+    return {
+        "shared_buffers": f"{max(128, min(mb // 4, 4096))}MB",
+        "effective_cache_size": f"{max(256, mb // 2)}MB",
+        "work_mem": f"{max(4, min(mb // 512, 64))}MB",
+        "maintenance_work_mem": f"{max(64, min(mb // 32, 1024))}MB",
+        "max_wal_size": "4GB",
+        "checkpoint_timeout": "15min",
+    }
+
+
+def _tuning_write(kwargs: dict[str, Any]) -> None:
+    """Rewritten at every start, so a cluster made by an earlier version gets today's tuning
+    (``include_if_exists`` in postgresql.conf names this file; older clusters get the line)."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    lines = "".join(f"{key} = '{value}'\n" for key, value in tuning(memory).items())
+    path = DATA_DIR / TUNING_FILE
+    path.write_text("# Written by simis.devdb at every start; edit devdb.tuning instead.\n" + lines)
+    conf = DATA_DIR / "postgresql.conf"
+    text = conf.read_text()
+    if TUNING_FILE not in text:
+        conf.write_text(text + f"include_if_exists = '{TUNING_FILE}'\n")
+    if kwargs:
+        entry = pwd.getpwnam(SYSTEM_USER)
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
 def start(quiet: bool = False) -> str:
     """Initialise (first time) and start the cluster; idempotent. Returns the database URL."""
     kwargs = _run_as()
@@ -119,10 +155,12 @@ def start(quiet: bool = False) -> str:
                 "\n# SIMIS embedded server\n"
                 f"port = {PORT}\nlisten_addresses = '127.0.0.1'\n"
                 f"unix_socket_directories = '{DATA_DIR}'\n"
-                "max_connections = 200\nshared_buffers = 256MB\n"
+                "max_connections = 200\n"
                 "synchronous_commit = off\n"
                 "timezone = 'UTC'\n"
+                f"include_if_exists = '{TUNING_FILE}'\n"
             )
+    _tuning_write(kwargs)
     if not is_running():
         log = DATA_DIR / "server.log"
         subprocess.run(
