@@ -213,6 +213,7 @@ class StatementImport(models.Model):
     )
     imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
     seconds = models.FloatField(_("seconds"), default=0)
+    timings = models.JSONField(_("timings"), default=dict, help_text=_("Seconds spent in each step."))
 
     class Meta:
         verbose_name = _("statement import")

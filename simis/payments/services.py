@@ -20,10 +20,12 @@ Applied once, whatever arrives twice:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -77,6 +79,21 @@ class PaymentDraft:
     paid_at: datetime | None = None
 
 
+@dataclass
+class Timer:
+    """Seconds per step of an import, kept on it."""
+
+    steps: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.steps[name] = round(self.steps.get(name, 0.0) + time.perf_counter() - started, 3)
+
+
 def _lock(first: int, text: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [first, text])
@@ -107,9 +124,39 @@ def _settled_record(posting: PaymentPosting) -> list[dict[str, str]]:
     ]
 
 
-def _payments_apply(drafts: Sequence[PaymentDraft], *, memo: str = "") -> list[Payment]:
+def _payments_apply(drafts: Sequence[PaymentDraft], *, timer: Timer | None = None) -> list[Payment]:
     """Records the payments with their numbers, posts each to its establishment's account (in
     the order given) and issues their receipts. Inside the caller's transaction."""
+    timer = timer or Timer()
+    with timer.step("payments"):
+        payments = _payments_insert(drafts)
+    receipts = []
+    with timer.step("postings"):
+        for payment in payments:
+            posting = payment_post(
+                establishment_id=payment.establishment_id,
+                amount=payment.amount,
+                paid_on=payment.paid_on,
+                source=payment.posting_source,
+                memo=f"{payment.number} {payment.bank} {payment.bank_reference}",
+            )
+            receipts.append(
+                Receipt(
+                    number=rules.receipt_number(payment.pk),
+                    payment=payment,
+                    issued_at=payment.created_at,
+                    settled=_settled_record(posting),
+                    credit=posting.credit,
+                )
+            )
+    with timer.step("receipts"):
+        Receipt.objects.bulk_create(receipts, batch_size=5000)
+    for payment, receipt in zip(payments, receipts, strict=True):
+        payment.receipt = receipt
+    return payments
+
+
+def _payments_insert(drafts: Sequence[PaymentDraft]) -> list[Payment]:
     ids = _payment_ids(len(drafts))
     now = timezone.now()
     payments = [
@@ -132,27 +179,6 @@ def _payments_apply(drafts: Sequence[PaymentDraft], *, memo: str = "") -> list[P
         for pk, draft in zip(ids, drafts, strict=True)
     ]
     Payment.objects.bulk_create(payments, batch_size=5000)
-    receipts = []
-    for payment in payments:
-        posting = payment_post(
-            establishment_id=payment.establishment_id,
-            amount=payment.amount,
-            paid_on=payment.paid_on,
-            source=payment.posting_source,
-            memo=memo or f"{payment.number} {payment.bank} {payment.bank_reference}",
-        )
-        receipts.append(
-            Receipt(
-                number=rules.receipt_number(payment.pk),
-                payment=payment,
-                issued_at=now,
-                settled=_settled_record(posting),
-                credit=posting.credit,
-            )
-        )
-    Receipt.objects.bulk_create(receipts, batch_size=5000)
-    for payment, receipt in zip(payments, receipts, strict=True):
-        payment.receipt = receipt
     return payments
 
 
@@ -370,8 +396,10 @@ def statement_import(
     if earlier is not None:
         return Imported(earlier, False)
     started = time.perf_counter()
+    timer = Timer()
     try:
-        statements = statements_parse(data, filename=file_name, max_bytes=max_bytes)
+        with timer.step("parse"):
+            statements = statements_parse(data, filename=file_name, max_bytes=max_bytes)
     except SimisError as error:
         audit_record(
             actor=actor,
@@ -383,16 +411,17 @@ def statement_import(
             outcome="refused",
         )
         raise
-    with transaction.atomic():
+    with _collection_paused(), transaction.atomic():
         try:
-            with transaction.atomic():
+            with transaction.atomic(), timer.step("file"):
                 record = _import_record(statements, data, digest, file_name, bank, actor)
         except IntegrityError:
             # The same file, imported by someone else at the same moment: theirs stands.
             return Imported(StatementImport.objects.get(sha256=digest), False)
         _lock(_IMPORT_LOCK, bank)
-        _reconcile(record, statements)
+        _reconcile(record, statements, timer)
         record.seconds = round(time.perf_counter() - started, 3)
+        record.timings = timer.steps
         record.save()
         audit_record(
             actor=actor,
@@ -414,6 +443,20 @@ def statement_import(
             request=request,
         )
         return Imported(record, True)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Python's cyclic collector paused while a file is reconciled: it makes a few hundred
+    thousand long-lived objects (entries, payments, lines) that every full collection would
+    scan again as they pile up; what cycles they hold are collected once it is back."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _import_record(
@@ -501,25 +544,26 @@ def _applied_by_bill(bill_ids: Sequence[int]) -> dict[tuple[int, Decimal], list[
     return found
 
 
-def _reconcile(record: StatementImport, statements: Sequence[Statement]) -> None:
+def _reconcile(record: StatementImport, statements: Sequence[Statement], timer: Timer) -> None:
     """Decides every entry (three set-based look-ups, then the rules in file order), applies the
     new payments, writes the lines, then the reversals and confirmations."""
     entries: list[tuple[Statement, StatementEntry]] = [(s, e) for s in statements for e in s.entries]
     ours = [e for s, e in entries if e.currency == rules.SAR and s.currency == rules.SAR]
-    notified = _known_payments(record.bank, rules.references_of(ours))
-    bills = _known_bills(sorted({e.bill_numbers[0] for e in ours if len(e.bill_numbers) == 1}))
-    # Payments a debit may return: those of the bills the file's debits name.
-    returned = {e.bill_numbers[0] for e in ours if not e.credit and len(e.bill_numbers) == 1}
-    debit_bills = sorted(bills[number].id for number in returned if number in bills)
-    matcher = rules.StatementMatcher(
-        notified=notified, bills=bills, applied_by_bill=_applied_by_bill(debit_bills)
-    )
-    decisions = [
-        matcher.decide(entry)
-        if statement.currency == rules.SAR
-        else rules.Decision(LineOutcome.IGNORED, LineReason.OTHER_CURRENCY)
-        for statement, entry in entries
-    ]
+    with timer.step("lookups"):
+        notified = _known_payments(record.bank, rules.references_of(ours))
+        bills = _known_bills(sorted({e.bill_numbers[0] for e in ours if len(e.bill_numbers) == 1}))
+        # Payments a debit may return: those of the bills the file's debits name.
+        returned = {e.bill_numbers[0] for e in ours if not e.credit and len(e.bill_numbers) == 1}
+        debit_bills = sorted(bills[number].id for number in returned if number in bills)
+        applied_by_bill = _applied_by_bill(debit_bills)
+    matcher = rules.StatementMatcher(notified=notified, bills=bills, applied_by_bill=applied_by_bill)
+    with timer.step("match"):
+        decisions = [
+            matcher.decide(entry)
+            if statement.currency == rules.SAR
+            else rules.Decision(LineOutcome.IGNORED, LineReason.OTHER_CURRENCY)
+            for statement, entry in entries
+        ]
     drafts = []
     for (_statement, entry), decision in zip(entries, decisions, strict=True):
         if decision.new_payment is not None:
@@ -535,7 +579,7 @@ def _reconcile(record: StatementImport, statements: Sequence[Statement]) -> None
                     paid_on=entry.value_date,
                 )
             )
-    created = _payments_apply(drafts)
+    created = _payments_apply(drafts, timer=timer)
     lines = []
     for (statement, entry), decision in zip(entries, decisions, strict=True):
         payment_id = decision.payment_id
@@ -565,21 +609,26 @@ def _reconcile(record: StatementImport, statements: Sequence[Statement]) -> None
                 payment_id=payment_id,
             )
         )
-    StatementLine.objects.bulk_create(lines, batch_size=5000)
+    with timer.step("lines"):
+        StatementLine.objects.bulk_create(lines, batch_size=5000)
     reversals = [line for line in lines if line.outcome == LineOutcome.REVERSAL]
-    to_reverse = {p.pk: p for p in Payment.objects.filter(pk__in=[line.payment_id for line in reversals])}
-    for line in reversals:
-        assert line.payment_id is not None
-        _reverse(
-            to_reverse[line.payment_id],
-            reason=(line.remittance or line.entry_reference)[:200],
-            on=line.value_date,
-            origin=PaymentOrigin.STATEMENT,
-            line=line,
-        )
+    with timer.step("reversals"):
+        to_reverse = {p.pk: p for p in Payment.objects.filter(pk__in=[line.payment_id for line in reversals])}
+        for line in reversals:
+            assert line.payment_id is not None
+            _reverse(
+                to_reverse[line.payment_id],
+                reason=(line.remittance or line.entry_reference)[:200],
+                on=line.value_date,
+                origin=PaymentOrigin.STATEMENT,
+                line=line,
+            )
     confirmed = [line.payment_id for line in lines if line.outcome == LineOutcome.CONFIRMED]
-    for chunk in _chunks(confirmed):
-        Payment.objects.filter(pk__in=chunk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+    with timer.step("confirmations"):
+        for chunk in _chunks(confirmed):
+            Payment.objects.filter(pk__in=chunk, confirmed_at__isnull=True).update(
+                confirmed_at=timezone.now()
+            )
     counts = {outcome: 0 for outcome in LineOutcome}
     for line in lines:
         counts[LineOutcome(line.outcome)] += 1
