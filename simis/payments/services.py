@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -60,6 +60,7 @@ _REFERENCE_LOCK = 0x504159
 _IMPORT_LOCK = 0x50415A
 # A bank's clock may run a little ahead of ours.
 CLOCK_SKEW = timedelta(minutes=5)
+_OUT_OF_SHARED_MEMORY = "53200"
 # Django's ``__in`` sends one parameter per value; PostgreSQL takes at most 65,535 per statement.
 _CHUNK = 10_000
 
@@ -579,7 +580,16 @@ def _reconcile(record: StatementImport, statements: Sequence[Statement], timer: 
                     paid_on=entry.value_date,
                 )
             )
-    created = _payments_apply(drafts, timer=timer)
+    try:
+        created = _payments_apply(drafts, timer=timer)
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) != _OUT_OF_SHARED_MEMORY:
+            raise
+        # payment_post holds each establishment's account until the file's transaction ends;
+        # PostgreSQL's lock table bounds how many one transaction can hold.
+        raise SimisError(
+            PaymentError.TOO_MANY_ACCOUNTS, count=len({d.establishment_id for d in drafts})
+        ) from error
     lines = []
     for (statement, entry), decision in zip(entries, decisions, strict=True):
         payment_id = decision.payment_id
