@@ -666,3 +666,88 @@ def test_the_rule_outputs_are_json_records(read) -> None:  # type: ignore[no-unt
     )
     for record in (wage.as_record(), coverage.as_record(), regime.as_record()):
         json.dumps(record)
+
+
+def _record_before_2026_11_26(derivation, **fields):  # type: ignore[no-untyped-def]
+    """A record as rows stored it before the compact form: every figure, a mapping per reading."""
+    readings = [
+        {
+            "key": r.key,
+            "regime": r.regime.value,
+            "value": str(r.value) if isinstance(r.value, Decimal) else r.value,
+            "version_id": r.version_id,
+            "valid_from": r.valid_from.isoformat(),
+            "unconfirmed": r.unconfirmed,
+        }
+        for r in derivation.readings
+    ]
+    return {**fields, "readings": readings}
+
+
+def test_stored_records_give_the_derivations_back(read) -> None:  # type: ignore[no-untyped-def]
+    """What a row stores (compact, or in the fuller form of older rows), with the row's own
+    columns and the readings in full, gives back the very derivation, every figure of it."""
+    import json
+
+    prior = PriorWage(date(2019, 1, 1), Money(10000), Money(0), False, Money(10000))
+    wage = _wage(read, "15000", birth_date=date(1969, 5, 1), effective_from=date(2021, 1, 1), prior=prior)
+    assert wage.steps == ("age50_capped",)
+    coverage = _coverage(read, age_hijri=30)
+    regime = rules.regime_derive(
+        birth_date=date(1985, 1, 1), periods=[Span(date(2010, 1, 1))], external_old_law_months=12, read=read
+    )
+    old_wage = _record_before_2026_11_26(
+        wage,
+        amount=str(wage.amount.amount),
+        base=str(wage.base.amount),
+        housing_counted=str(wage.housing_counted.amount),
+        minimum=str(wage.minimum.amount),
+        ceiling=str(wage.ceiling.amount),
+        mechanism=wage.mechanism,
+        steps=list(wage.steps),
+    )
+    for record in (json.loads(json.dumps(wage.as_record())), old_wage):
+        again = rules.ContributoryWage.from_record(
+            record, amount=wage.amount, basic=Money(15000), readings=wage.readings
+        )
+        assert again == wage
+    old_coverage = _record_before_2026_11_26(
+        coverage,
+        nationality="saudi",
+        regime="old_law",
+        first_covered_on=coverage.first_covered_on.isoformat(),
+        age_at_first_coverage=coverage.age_at_first_coverage,
+        age_calendar=coverage.age_calendar,
+        annuities=True,
+        occupational_hazards=True,
+        unemployment=True,
+        gcc_extension=False,
+        gcc_country="",
+    )
+    for record in (json.loads(json.dumps(coverage.as_record())), old_coverage):
+        again_coverage = rules.Coverage.from_record(
+            record,
+            annuities=coverage.annuities,
+            occupational_hazards=coverage.occupational_hazards,
+            unemployment=coverage.unemployment,
+            gcc_extension=coverage.gcc_extension,
+            gcc_country=coverage.gcc_country,
+            readings=coverage.readings,
+        )
+        assert again_coverage == coverage
+    old_regime = _record_before_2026_11_26(
+        regime,
+        regime=regime.regime.value,
+        first_covered_on="2010-01-01",
+        new_law_start="2024-07-03",
+        months_before_new_law=regime.months_before_new_law,
+        external_old_law_months=12,
+        months_limit=240,
+        age_test=regime.age_test,
+        below_age_threshold=regime.below_age_threshold,
+    )
+    for record in (json.loads(json.dumps(regime.as_record())), old_regime):
+        again_regime = rules.RegimeDerivation.from_record(
+            record, regime=regime.regime, external_old_law_months=12, readings=regime.readings
+        )
+        assert again_regime == regime
