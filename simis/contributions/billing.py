@@ -327,10 +327,23 @@ def fetch(sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...
         return cursor.fetchall()
 
 
+def leftover_drop(month: date) -> None:
+    """A month's partition exists only if its run committed, and then the month is not billed
+    again. An *empty* one is what ``TRUNCATE`` (the test runner's flush) leaves: it is dropped.
+    One holding lines without a run is refused (CON-006): someone deleted the run by hand."""
+    table = partition_name(month)
+    if not fetch("SELECT to_regclass(%(t)s) IS NOT NULL", {"t": table})[0][0]:
+        return
+    if fetch(f"SELECT EXISTS (SELECT 1 FROM {table})")[0][0]:
+        raise SimisError(ContributionsError.ORPHAN_LINES, month=f"{month:%Y-%m}", table=table)
+    execute(f"DROP TABLE {table}")
+
+
 def lines_create(rule: MonthRule, class_ids: list[int]) -> int:
     """Step 2: the month's regular lines into a new table; CON-004 when a billable period
     falls in no rate class."""
     table = partition_name(rule.month)
+    leftover_drop(rule.month)
     sql, params = lines_select(rule, bill_month=rule.month, kind=LineKind.REGULAR, class_ids=class_ids)
     count = execute(f"CREATE TABLE {table} AS {sql}", params)
     missing = fetch(f"SELECT count(*), min(engagement_id) FROM {table} WHERE rate_class_id IS NULL")[0]

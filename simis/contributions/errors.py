@@ -29,6 +29,10 @@ class ContributionsError(ErrorCatalogue):
         ),
     )
     RUN_FAILED = ("CON-005", _("Billing %(month)s failed and nothing was billed: %(detail)s"))
+    ORPHAN_LINES = (
+        "CON-006",
+        _("%(month)s has bill lines (%(table)s) but no billing run: restore the run before billing again."),
+    )
     APPEND_ONLY = (
         "CON-009",
         _("Bills and postings are never changed or deleted; post a correction instead."),

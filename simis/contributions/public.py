@@ -4,6 +4,7 @@ Payments post through ``payment_post`` / ``payment_reverse`` only: they settle t
 months first, turn any excess into the employer's credit, and post a ``source`` once."""
 
 from simis.contributions.errors import ContributionsError
+from simis.contributions.ledger import accounts_lock
 from simis.contributions.models import Account, Bill, EntryKind, PlanStatus
 from simis.contributions.rules import month_parse, riyals
 from simis.contributions.selectors import (
@@ -53,6 +54,7 @@ __all__ = [
     "Statement",
     "account_statement",
     "account_summary",
+    "accounts_lock",
     "balance_by_month",
     "bill_by_number",
     "bill_get",

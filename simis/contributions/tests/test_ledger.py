@@ -353,3 +353,44 @@ def test_the_balance_by_month_follows_the_postings(billed) -> None:  # type: ign
         (date(2026, 10, 31), Decimal("2687.50")),  # September's bill, issued on 1 October
         (date(2026, 11, 20), Decimal("4375.00")),  # October's, less 1,000 paid
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_payments_of_one_employer_at_once_settle_one_after_the_other(parameters) -> None:  # type: ignore[no-untyped-def]
+    """Two connections post payments for the same account at the same moment: the second waits
+    for the first's lock, sees the months it settled, and settles the next ones — never the
+    same month twice."""
+    import threading
+
+    from django.db import connections
+
+    from simis.contributions.ledger import accounts_lock
+
+    one = _employer()
+    month_bill(month=SEP, today=date(2026, 10, 1))
+    month_bill(month=OCT, today=date(2026, 11, 1))
+    results: dict[str, object] = {}
+    barrier = threading.Barrier(2)
+
+    def pay(name: str) -> None:
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                accounts_lock([one.pk, one.pk + 10_000])  # a statement's many accounts, in order
+                results[name] = payment_post(
+                    establishment_id=one.pk,
+                    amount=Money("2687.50"),
+                    paid_on=date(2026, 11, 3),
+                    source=f"race:{name}",
+                )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=pay, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    settled = sorted(month for r in results.values() for _account, month, _amount in r.settled)  # type: ignore[attr-defined]
+    assert settled == [SEP, OCT]
+    assert account_summary(one.pk).balance == Money(0)
