@@ -284,7 +284,6 @@ SELECT %(bill_month)s::date AS bill_month,
        coalesce({employee}, 0)::integer AS employee
   FROM registry_engagement e
   {restrict}
-  JOIN registry_person p ON p.id = e.person_id
  CROSS JOIN LATERAL (SELECT greatest(e.join_date, %(first)s::date) AS bstart,
                             least(coalesce(e.leave_date, %(last)s::date), %(last)s::date) AS bend) b
  CROSS JOIN LATERAL (SELECT effective_from, contributory_wage
@@ -295,7 +294,7 @@ SELECT %(bill_month)s::date AS bill_month,
  {span}
   LEFT JOIN contributions_rateclass rc
          ON rc.id = ANY(%(classes)s)
-        AND rc.regime = p.regime
+        AND rc.regime = e.coverage_regime
         AND rc.covers_annuities = e.covers_annuities
         AND rc.covers_occupational_hazards = e.covers_occupational_hazards
         AND rc.covers_unemployment = e.covers_unemployment

@@ -195,7 +195,7 @@ def contribution_calculate(
     if not basis.segments and not blocked:
         raise SimisError(ContributionsError.NOT_COVERED, period=engagement.pk, month=f"{first:%Y-%m}")
     key = billing.ClassKey(
-        Regime(engagement.person.regime),
+        Regime(engagement.coverage_regime),
         engagement.covers_annuities,
         engagement.covers_occupational_hazards,
         engagement.covers_unemployment,

@@ -599,6 +599,14 @@ class Engagement(models.Model):
     gcc_country = models.CharField(
         _("GCC country"), max_length=2, blank=True, help_text=_("The home country for the GCC extension.")
     )
+    # The person's regime, kept with the covered branches by every service that derives them, so
+    # billing reads a period's rates from its own row (never the wide person row).
+    coverage_regime = models.CharField(
+        _("regime of the coverage"),
+        max_length=16,
+        choices=Regime.choices,
+        help_text=_("The legal regime the covered branches and the contribution rates follow."),
+    )
     coverage_inputs = models.JSONField(
         _("coverage derivation"), default=dict, help_text=_("What the covered branches were derived from.")
     )

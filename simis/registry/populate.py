@@ -1248,7 +1248,7 @@ class _Generator:
         engagements, wages, statuses = out.engagements, out.wages, out.statuses
         first_period = len(engagements)
         covered = (
-            f"{_flag(coverage.annuities)}\t{_flag(coverage.occupational_hazards)}\t"
+            f"{coverage.regime.value}\t{_flag(coverage.annuities)}\t{_flag(coverage.occupational_hazards)}\t"
             f"{_flag(coverage.unemployment)}\t{_flag(coverage.gcc_extension)}\t{coverage.gcc_country}\t"
             f"{coverage_json}"
         )
@@ -1581,7 +1581,7 @@ _COLUMNS = {
     "identity": "id, person_id, kind, country_id, number, created_at",
     "engagement": (
         "id, person_id, establishment_id, join_date, leave_date, leave_reason, occupation_id, status, "
-        "review_reason, disputed_from, disputed_until, requested_on, covers_annuities, "
+        "review_reason, disputed_from, disputed_until, requested_on, coverage_regime, covers_annuities, "
         "covers_occupational_hazards, covers_unemployment, gcc_extension, gcc_country, coverage_inputs, "
         "transferred_from_id, created_at"
     ),

@@ -301,6 +301,7 @@ def _apply_coverage(engagement: Engagement, coverage: rules.Coverage) -> bool:
         "covers_unemployment": coverage.unemployment,
         "gcc_extension": coverage.gcc_extension,
         "gcc_country": coverage.gcc_country,
+        "coverage_regime": coverage.regime.value,
     }
     changed = any(getattr(engagement, name) != value for name, value in values.items())
     for name, value in values.items():
@@ -369,6 +370,7 @@ def person_rederive(person: Person, *, read: ParameterReader, on: date) -> dict[
 
 
 _COVERAGE_FIELDS = [
+    "coverage_regime",
     "covers_annuities",
     "covers_occupational_hazards",
     "covers_unemployment",
@@ -1380,6 +1382,7 @@ def contributor_transfer(
         covers_unemployment=engagement.covers_unemployment,
         gcc_extension=engagement.gcc_extension,
         gcc_country=engagement.gcc_country,
+        coverage_regime=engagement.coverage_regime,
         coverage_inputs=engagement.coverage_inputs,
     )
     _engagement_insert(moved)

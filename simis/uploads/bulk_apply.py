@@ -267,6 +267,7 @@ ENGAGEMENT_FIELDS = (
     "disputed_from",
     "disputed_until",
     "requested_on",
+    "coverage_regime",
     "covers_annuities",
     "covers_occupational_hazards",
     "covers_unemployment",
@@ -377,7 +378,12 @@ def _regime_columns(derivation: Any) -> str:
 def _coverage_columns(coverage: Any) -> str:
     flags = (coverage.annuities, coverage.occupational_hazards, coverage.unemployment, coverage.gcc_extension)
     return "\t".join(
-        [*(copy_text(flag) for flag in flags), copy_text(coverage.gcc_country), _record_text(coverage)]
+        [
+            coverage.regime.value,
+            *(copy_text(flag) for flag in flags),
+            copy_text(coverage.gcc_country),
+            _record_text(coverage),
+        ]
     )
 
 

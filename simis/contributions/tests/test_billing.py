@@ -289,7 +289,7 @@ def test_bill_numbers_in_sql_and_python_agree(db) -> None:  # type: ignore[no-un
 
 def test_a_failed_run_bills_nothing_and_is_recorded(register: Register) -> None:
     # Everyone under the new law in June 2024, before it existed: no rates for anyone.
-    type(register.sara.person).objects.update(regime="new_law")
+    type(register.sara).objects.update(coverage_regime="new_law")
     with pytest.raises(SimisError) as failure:
         month_bill(month=date(2024, 6, 1), today=date(2026, 11, 2))
     assert failure.value.code == "CON-004"

@@ -138,6 +138,7 @@ def engagement_make(person: Person, establishment: Establishment, **fields: Any)
         "covers_occupational_hazards": True,
         "covers_unemployment": False,
         "gcc_extension": False,
+        "coverage_regime": person.regime,
     }
     defaults.update(fields)
     return Engagement.objects.create(person=person, establishment=establishment, **defaults)

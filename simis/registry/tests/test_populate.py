@@ -85,7 +85,7 @@ def _broken_invariants() -> tuple[int, ...]:
     """Rows breaking what the register promises (branches of mains only, periods that end after
     they start, no overlap, wages inside their periods and at their establishment, no period
     before its establishment was registered, a first wage on every join date, no open period
-    at a closed establishment): all zero."""
+    at a closed establishment, every period's coverage under its person's regime): all zero."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -106,7 +106,9 @@ def _broken_invariants() -> tuple[int, ...]:
                   SELECT 1 FROM registry_wage w
                    WHERE w.engagement_id = e.id AND w.effective_from = e.join_date)),
               (SELECT count(*) FROM registry_engagement e JOIN registry_establishment s
-                  ON s.id = e.establishment_id WHERE s.status = 'closed' AND e.status <> 'terminated')
+                  ON s.id = e.establishment_id WHERE s.status = 'closed' AND e.status <> 'terminated'),
+              (SELECT count(*) FROM registry_engagement e JOIN registry_person p ON p.id = e.person_id
+                 WHERE e.coverage_regime <> p.regime)
             """
         )
         return tuple(cursor.fetchone())
@@ -141,7 +143,7 @@ def test_gcc_national_ids_that_coincide_across_batches_become_passports(paramete
 
 def test_invariants_hold_and_every_period_has_its_first_wage_on_its_join_date(parameters) -> None:
     _load()
-    assert _broken_invariants() == (0, 0, 0, 0, 0, 0, 0)
+    assert _broken_invariants() == (0, 0, 0, 0, 0, 0, 0, 0)
     assert Establishment.objects.filter(is_main=False).exists()
     assert Engagement.objects.filter(status=EngagementStatus.TERMINATED).exists()
     assert Engagement.objects.filter(transferred_from__isnull=False).exists()
@@ -566,7 +568,7 @@ def test_a_bulk_load_puts_back_every_constraint_as_it_was_and_every_row_keeps_th
     assert "registry_eng_person_idx" in result.indexes_rebuilt
     assert result.constraint_seconds > 0
     assert _schema() == before
-    assert _broken_invariants() == (0, 0, 0, 0, 0, 0, 0)
+    assert _broken_invariants() == (0, 0, 0, 0, 0, 0, 0, 0)
     assert Person.objects.count() == SMALL.contributors
 
 
@@ -581,7 +583,7 @@ def _plant(kind: str) -> Callable[[int, dict[str, list[str]]], None]:
             line = next(line for line in identities if line.split("\t")[2] == IdentityKind.PASSPORT)
             identities.append("\t".join(["1999999999", *line.split("\t")[1:]]))
         elif kind == "overlap":  # a second, identical period of one person at one establishment
-            line = next(line for line in engagements if line.split("\t")[18] == "\\N")
+            line = next(line for line in engagements if line.split("\t")[19] == "\\N")
             engagements.append("\t".join(["1999999999", *line.split("\t")[1:]]))
         elif kind == "foreign key":  # a period of a person who does not exist
             fields = engagements[0].split("\t")

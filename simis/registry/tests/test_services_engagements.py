@@ -225,6 +225,8 @@ def test_a_retroactive_period_before_july_2024_turns_a_new_law_contributor_old_l
     person = Person.objects.get(pk=ravi.person.pk)
     assert person.regime == Regime.TRANSITIONAL
     assert person.regime_inputs["first_covered_on"] == "2024-06-01"
+    # Every period's coverage, and so its contribution rates, follows the new regime.
+    assert set(person.engagements.values_list("coverage_regime", flat=True)) == {Regime.TRANSITIONAL}
     entry = AuditEntry.objects.filter(action="registry.engagement_added").get()
     assert entry.extra["rederived"]["regime"] == {"before": "new_law", "after": "transitional"}
 
