@@ -170,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.reuse:
             _load(args)
+        else:
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM registry_engagement")
             periods = cursor.fetchone()[0]

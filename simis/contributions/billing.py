@@ -428,54 +428,66 @@ def partition_attach(month: date) -> None:
 
 
 def bills_insert(month: date, run_id: int, issued_on: date, due_on: date) -> int:
-    """Step 5: one bill per establishment with lines this month."""
+    """Step 5: one bill per establishment with lines this month, numbered from a block of the
+    sequence reserved in one call (a ``nextval`` per row would also keep the number function
+    from being inlined)."""
+    count = fetch(f"SELECT count(DISTINCT establishment_id) FROM {partition_name(month)}")[0][0]
+    if not count:
+        return 0
+    first = fetch(
+        "SELECT setval('contributions_bill_number_seq', "
+        "nextval('contributions_bill_number_seq') + %(n)s - 1) - %(n)s + 1",
+        {"n": count},
+    )[0][0]
     return execute(
         f"""
 INSERT INTO contributions_bill (number, establishment_id, month, run_id, issued_on, due_on, contributors,
                                 adjustment_lines, employer_amount, employee_amount, adjustment_amount, total)
-SELECT contributions_bill_number(nextval('contributions_bill_number_seq')), establishment_id, %(month)s,
-       %(run)s, %(issued)s, %(due)s,
-       count(*) FILTER (WHERE kind = {int(LineKind.REGULAR)}),
-       count(*) FILTER (WHERE kind = {int(LineKind.ADJUSTMENT)}),
-       coalesce(sum(employer) FILTER (WHERE kind = {int(LineKind.REGULAR)}), 0) / 100.0,
-       coalesce(sum(employee) FILTER (WHERE kind = {int(LineKind.REGULAR)}), 0) / 100.0,
-       coalesce(sum(employer + employee) FILTER (WHERE kind = {int(LineKind.ADJUSTMENT)}), 0) / 100.0,
-       sum(employer + employee) / 100.0
-  FROM {partition_name(month)}
- GROUP BY establishment_id
- ORDER BY establishment_id
+SELECT contributions_bill_number(%(first)s + row_number() OVER (ORDER BY establishment_id) - 1),
+       establishment_id, %(month)s, %(run)s, %(issued)s, %(due)s,
+       regular, adjustments, employer / 100.0, employee / 100.0, adjusted / 100.0, total / 100.0
+  FROM (SELECT establishment_id,
+               count(*) FILTER (WHERE kind = {int(LineKind.REGULAR)}) AS regular,
+               count(*) FILTER (WHERE kind = {int(LineKind.ADJUSTMENT)}) AS adjustments,
+               coalesce(sum(employer) FILTER (WHERE kind = {int(LineKind.REGULAR)}), 0) AS employer,
+               coalesce(sum(employee) FILTER (WHERE kind = {int(LineKind.REGULAR)}), 0) AS employee,
+               coalesce(sum(employer + employee) FILTER (WHERE kind = {int(LineKind.ADJUSTMENT)}), 0)
+                 AS adjusted,
+               sum(employer + employee) AS total
+          FROM {partition_name(month)}
+         GROUP BY establishment_id) AS per_establishment
 """,
-        {"month": month, "run": run_id, "issued": issued_on, "due": due_on},
+        {"first": first, "month": month, "run": run_id, "issued": issued_on, "due": due_on},
     )
 
 
 def bills_post(month: date, run_id: int, issued_on: date) -> int:
-    """Step 6: each bill's journal entry — debit contributions due for the bill's month, credit
-    contribution revenue — two statements for all bills (postings of one entry in one
-    statement, as the balance trigger wants)."""
-    entries = execute(
+    """Step 6: the run's journal entry — each bill debits its establishment's contributions due
+    for the month (the posting names the bill), and contribution revenue is credited with the
+    total once — written in one statement, as the balance trigger wants. Returns the postings."""
+    entry = fetch(
         f"""
 INSERT INTO contributions_journalentry (kind, source, establishment_id, posted_on, posted_at, memo, bill_id)
-SELECT '{EntryKind.BILL.value}', 'bill:' || b.id, b.establishment_id, %(issued)s, now(), b.number, b.id
-  FROM contributions_bill b
- WHERE b.run_id = %(run)s AND b.total <> 0
- ORDER BY b.id
+VALUES ('{EntryKind.BILL.value}', 'bill-run:' || %(run)s, NULL, %(issued)s, now(), %(memo)s, NULL)
+RETURNING id
 """,
-        {"issued": issued_on, "run": run_id},
-    )
-    execute(
+        {"run": run_id, "issued": issued_on, "memo": f"{month:%Y-%m}"},
+    )[0][0]
+    return execute(
         f"""
-INSERT INTO contributions_posting (entry_id, establishment_id, account, month, amount, posted_on)
-SELECT j.id, b.establishment_id, side.account, side.month, side.sign * b.total, %(issued)s
+INSERT INTO contributions_posting (entry_id, establishment_id, account, month, amount, posted_on, reference)
+SELECT %(entry)s, b.establishment_id, '{Account.CONTRIBUTIONS_RECEIVABLE.value}', b.month, b.total,
+       %(issued)s, b.number
   FROM contributions_bill b
-  JOIN contributions_journalentry j ON j.bill_id = b.id AND j.kind = '{EntryKind.BILL.value}'
- CROSS JOIN LATERAL (VALUES ('{Account.CONTRIBUTIONS_RECEIVABLE.value}', b.month, 1),
-                            ('{Account.CONTRIBUTION_REVENUE.value}', b.month, -1)) side(account, month, sign)
  WHERE b.run_id = %(run)s AND b.total <> 0
+UNION ALL
+SELECT %(entry)s, 0, '{Account.CONTRIBUTION_REVENUE.value}', %(month)s, -sum(b.total), %(issued)s, ''
+  FROM contributions_bill b
+ WHERE b.run_id = %(run)s
+HAVING sum(b.total) <> 0
 """,
-        {"issued": issued_on, "run": run_id},
+        {"entry": entry, "issued": issued_on, "run": run_id, "month": month},
     )
-    return entries
 
 
 def run_totals(month: date) -> tuple[int, int, int]:

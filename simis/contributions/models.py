@@ -246,16 +246,19 @@ class EntryKind(models.TextChoices):
 
 
 class JournalEntry(models.Model):
-    """One balanced posting event. ``source`` names what caused it ("bill:<id>",
+    """One balanced posting event. ``source`` names what caused it ("bill-run:<id>",
     "penalty:<establishment>:<month>:<n>", "payment:<id>") and is unique, so a retried job or
     a payment notified twice posts once."""
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices)
     source = models.CharField(_("source"), max_length=80, unique=True)
+    # Empty for a billing run's entry, which debits every billed establishment at once.
     establishment = models.ForeignKey(
         "registry.Establishment",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         db_index=False,  # contributions_entry_est_idx
         verbose_name=_("establishment"),
@@ -292,6 +295,9 @@ class Posting(models.Model):
     month = models.DateField(_("month"), null=True, blank=True)
     amount = MoneyField(_("amount"), help_text=_("Positive: debit; negative: credit."))
     posted_on = models.DateField(_("posted on"))
+    reference = models.CharField(
+        _("reference"), max_length=40, blank=True, help_text=_("The bill number a billing posting is for.")
+    )
 
     class Meta:
         verbose_name = _("posting")

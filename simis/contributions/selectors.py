@@ -377,10 +377,10 @@ def account_statement(establishment_id: int, *, start: date, end: date) -> State
     )[0][0]
     rows = billing.fetch(
         """
-SELECT j.id, j.posted_on, j.kind, j.memo, sum(p.amount)
-  FROM contributions_journalentry j
-  JOIN contributions_posting p ON p.entry_id = j.id
- WHERE j.establishment_id = %(e)s AND j.posted_on BETWEEN %(start)s AND %(end)s
+SELECT j.id, j.posted_on, j.kind, coalesce(nullif(max(p.reference), ''), j.memo), sum(p.amount)
+  FROM contributions_posting p
+  JOIN contributions_journalentry j ON j.id = p.entry_id
+ WHERE p.establishment_id = %(e)s AND p.posted_on BETWEEN %(start)s AND %(end)s
    AND p.account IN ('contributions', 'penalties', 'credit')
  GROUP BY j.id, j.posted_on, j.kind, j.memo
  ORDER BY j.posted_on, j.id

@@ -287,7 +287,7 @@ def payment_reverse(*, payment_source: str, reversed_on: date, source: str, memo
     credit was already spent on later debt, the credit account goes below zero: the employer
     owes it back. CON-041 for a source that was never posted."""
     payment = JournalEntry.objects.filter(source=payment_source, kind=EntryKind.PAYMENT).first()
-    if payment is None:
+    if payment is None or payment.establishment_id is None:
         raise SimisError(ContributionsError.UNKNOWN_PAYMENT, source=payment_source)
     ledger.account_lock(payment.establishment_id)
     lines = [Line(p.account, p.month, -rules.halalas(p.amount.amount)) for p in payment.postings.all()]  # type: ignore[arg-type]

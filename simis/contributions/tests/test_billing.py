@@ -142,14 +142,20 @@ def test_bills_numbers_and_ledger_add_up(register: Register) -> None:
         lines = BillLine.objects.filter(bill_month=OCT, establishment_id=establishment_id)
         assert bill.total == Money(Decimal(sum(ln.employer + ln.employee for ln in lines)) / 100)
         assert bill.due_on == date(2026, 11, 15)
-        entry = JournalEntry.objects.get(bill=bill)
-        postings = list(Posting.objects.filter(entry=entry))
-        assert sum((p.amount for p in postings), Money(0)) == Money(0)
-        receivable = [p for p in postings if p.account == Account.CONTRIBUTIONS_RECEIVABLE]
-        assert [(p.amount, p.month, p.establishment_id) for p in receivable] == [
-            (bill.total, OCT, establishment_id)
-        ]
+        (receivable,) = Posting.objects.filter(reference=bill.number)
+        assert (receivable.account, receivable.amount, receivable.month) == (
+            Account.CONTRIBUTIONS_RECEIVABLE,
+            bill.total,
+            OCT,
+        )
+        assert receivable.establishment_id == establishment_id
     assert run.employer_total + run.employee_total == sum((b.total for b in bills.values()), Money(0))
+    # One balanced entry for the run: every bill's debit, the revenue credited once.
+    (entry,) = JournalEntry.objects.filter(source=f"bill-run:{run.pk}")
+    postings = list(entry.postings.all())
+    assert len(postings) == 3 and sum((p.amount for p in postings), Money(0)) == Money(0)
+    (revenue,) = [p for p in postings if p.account == Account.CONTRIBUTION_REVENUE]
+    assert -revenue.amount == run.employer_total + run.employee_total
 
 
 def test_rerunning_a_month_changes_nothing(register: Register) -> None:
@@ -252,7 +258,7 @@ def test_an_unbalanced_entry_is_refused_by_the_database(register: Register) -> N
     with pytest.raises(DatabaseError, match="CON-010"), transaction.atomic():
         Posting.objects.create(
             entry=entry,
-            establishment_id=entry.establishment_id,
+            establishment_id=register.nour.pk,
             account=Account.BANK,
             amount=Money(1),
             posted_on=date(2026, 11, 2),
@@ -262,14 +268,14 @@ def test_an_unbalanced_entry_is_refused_by_the_database(register: Register) -> N
             [
                 Posting(
                     entry=entry,
-                    establishment_id=entry.establishment_id,
+                    establishment_id=register.nour.pk,
                     account=Account.BANK,
                     amount=Money(1),
                     posted_on=OCT,
                 ),
                 Posting(
                     entry=entry,
-                    establishment_id=entry.establishment_id,
+                    establishment_id=register.nour.pk,
                     account=Account.REFUNDS,
                     amount=Money(-1),
                     posted_on=OCT,
