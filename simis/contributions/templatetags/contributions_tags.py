@@ -58,3 +58,11 @@ def rates_of(lines: list[dict[str, Any]], party: str) -> str:
 
     total = sum((Decimal(str(line["rate"])) for line in lines if line.get("party") == party), Decimal(0))
     return f"{total.normalize():f}"
+
+
+@register.filter
+def money(value: Any) -> str:
+    """An amount as the bill and the bank print it — digits, a point, two places — in either
+    language (the template engine would localise a Decimal to a comma under Arabic)."""
+    amount = getattr(value, "amount", value)
+    return "" if amount is None else str(amount)
