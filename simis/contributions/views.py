@@ -7,15 +7,12 @@ or bill outside it answers 404), services write and refuse with coded errors sho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,7 +41,7 @@ from simis.contributions.models import (
 from simis.core.dates import add_months, month_start
 from simis.core.errors import SimisError
 from simis.core.money import Money
-from simis.identity.public import Audience
+from simis.identity.public import Audience, audiences
 from simis.registry.public import (
     Engagement,
     Establishment,
@@ -58,23 +55,6 @@ EMPLOYER_SIDE = frozenset({Audience.EMPLOYER, Audience.STAFF})
 CALCULATOR_SIDE = frozenset({Audience.EMPLOYER, Audience.STAFF, Audience.CONTRIBUTOR})
 LINES_PER_PAGE = 50
 RUN_BILLING = "contributions.run_billing"
-
-
-def audiences(allowed: Iterable[str]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    wanted = frozenset(allowed)
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if getattr(request.user, "audience", "") not in wanted:
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _is_staff(request: HttpRequest) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from simis.identity.access import audiences
 from simis.identity.errors import IdentityError
 from simis.identity.models import Audience, DateDisplay, OrganisationKind, OrganisationRole
 from simis.identity.scope import (
@@ -30,6 +31,7 @@ __all__ = [
     "OrganisationRole",
     "Scope",
     "ScopedQuerysetMixin",
+    "audiences",
     "is_sensitive_permission",
     "organisation_bind",
     "register_sensitive_permission",

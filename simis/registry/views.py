@@ -9,14 +9,12 @@ form, with its code and message."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -32,7 +30,7 @@ from simis.core.dates import format_gregorian, format_hijri, month_start
 from simis.core.errors import SimisError
 from simis.core.identifiers import normalise_identifier
 from simis.core.money import Money
-from simis.identity.public import Audience
+from simis.identity.public import Audience, audiences
 from simis.registry import selectors, services
 from simis.registry.actions import RegistryAction
 from simis.registry.choices import EngagementStatus, EstablishmentStatus, LeaveReason, ReviewReason
@@ -91,25 +89,6 @@ GOVERNMENT_SIDE = frozenset({Audience.AGENCY, Audience.STAFF})
 
 
 # --- Access ---------------------------------------------------------------------------------------
-
-
-def audiences(allowed: Iterable[str]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Signed-in users of these audiences; anyone else signed in gets 404 (the page does not
-    exist for them), anyone signed out the sign-in page."""
-    wanted = frozenset(allowed)
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if getattr(request.user, "audience", "") not in wanted:
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _is_staff(request: HttpRequest) -> bool:
