@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from simis.contributions.demo import contributions_demo_load
+from simis.contributions.demo import NOUR_NUMBER, contributions_demo_load
+from simis.contributions.models import Bill
 
 
 class Command(BaseCommand):
@@ -23,7 +24,15 @@ class Command(BaseCommand):
             )
         result = contributions_demo_load()
         if not result.created:
-            self.stdout.write("contributions demo: already loaded")
+            newest = Bill.objects.filter(establishment__number=NOUR_NUMBER).order_by("-month").first()
+            self.stdout.write(
+                "contributions demo: already loaded"
+                + (
+                    f"; Nour Trading's newest bill {newest.number} ({newest.total.amount} SAR)"
+                    if newest
+                    else ""
+                )
+            )
             return
         self.stdout.write(
             f"contributions demo: billed {', '.join(result.months)}; Nour Trading's unpaid bill "
