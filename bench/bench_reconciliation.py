@@ -30,10 +30,8 @@ Timed, per round:
   entries (reference, dates, amount, mark, currency, payer, remittance, end-to-end id, bill
   numbers) into a plain table with no index, and its commit.
 
-Prints entries per second and the ratio import ÷ baseline. Distinct establishments matter:
-``payment_post`` holds an advisory lock per establishment until the file's transaction commits,
-and PostgreSQL's lock table (``max_locks_per_transaction`` × connections, 12,800 here) bounds
-how many one transaction can hold. The scratch databases are dropped unless ``--keep``.
+Prints entries per second and the ratio import ÷ baseline. The scratch databases are dropped
+unless ``--keep``.
 """
 
 from __future__ import annotations

@@ -173,15 +173,8 @@ class PaymentError(ErrorCatalogue):
         "PAY-046",
         _("Entry %(position)s is in %(currency)s; only payments in Saudi riyals can be applied."),
     )
-    TOO_MANY_ACCOUNTS = (
-        "PAY-047",
-        _(
-            "The file pays %(count)s establishments: more accounts than one transaction can hold on this "
-            "database server, so nothing was applied. Ask the bank for the statement in smaller "
-            "files (by value date or by branch), or ask the administrators to raise PostgreSQL's "
-            "max_locks_per_transaction."
-        ),
-    )
+    # PAY-047 retired: a file paying more establishments than PostgreSQL's lock table held (the
+    # ledger locked accounts with advisory locks; it locks their rows now).
     # --- Receipts ---
     RECEIPTS_NOT_ALLOWED = (
         "PAY-050",

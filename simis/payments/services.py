@@ -23,7 +23,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -31,12 +31,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from simis.audit.public import audit_record
-from simis.contributions.public import Bill, PaymentPosting, bill_by_number, payment_post, payment_reverse
+from simis.contributions.public import (
+    Bill,
+    PaymentPosting,
+    accounts_lock,
+    bill_by_number,
+    payment_post,
+    payment_reverse,
+)
 from simis.core.errors import SimisError
 from simis.core.identifiers import bill_number_valid, normalise_digits
 from simis.core.money import Money
@@ -60,7 +67,6 @@ _REFERENCE_LOCK = 0x504159
 _IMPORT_LOCK = 0x50415A
 # A bank's clock may run a little ahead of ours.
 CLOCK_SKEW = timedelta(minutes=5)
-_OUT_OF_SHARED_MEMORY = "53200"
 # Django's ``__in`` sends one parameter per value; PostgreSQL takes at most 65,535 per statement.
 _CHUNK = 10_000
 
@@ -125,12 +131,23 @@ def _settled_record(posting: PaymentPosting) -> list[dict[str, str]]:
     ]
 
 
-def _payments_apply(drafts: Sequence[PaymentDraft], *, timer: Timer | None = None) -> list[Payment]:
+def _payments_apply(
+    drafts: Sequence[PaymentDraft], *, timer: Timer | None = None, also_lock: Iterable[int] = ()
+) -> list[Payment]:
     """Records the payments with their numbers, posts each to its establishment's account (in
-    the order given) and issues their receipts. Inside the caller's transaction."""
+    the order given) and issues their receipts. Inside the caller's transaction.
+
+    Several establishments' accounts (theirs and ``also_lock``) are locked together first, in
+    establishment order, so that a file and the notifications arriving meanwhile never wait for
+    each other in a circle; the payments are inserted before, so that a notification holding a
+    reference this file also names has nothing of the file's to wait for."""
     timer = timer or Timer()
     with timer.step("payments"):
         payments = _payments_insert(drafts)
+    establishments = {payment.establishment_id for payment in payments} | set(also_lock)
+    if len(establishments) > 1:
+        with timer.step("locks"):
+            accounts_lock(establishments)
     receipts = []
     with timer.step("postings"):
         for payment in payments:
@@ -580,16 +597,14 @@ def _reconcile(record: StatementImport, statements: Sequence[Statement], timer: 
                     paid_on=entry.value_date,
                 )
             )
-    try:
-        created = _payments_apply(drafts, timer=timer)
-    except OperationalError as error:
-        if getattr(error.__cause__, "sqlstate", None) != _OUT_OF_SHARED_MEMORY:
-            raise
-        # payment_post holds each establishment's account until the file's transaction ends;
-        # PostgreSQL's lock table bounds how many one transaction can hold.
-        raise SimisError(
-            PaymentError.TOO_MANY_ACCOUNTS, count=len({d.establishment_id for d in drafts})
-        ) from error
+    known = {p.id: p for p in notified.values()}
+    known.update((p.id, p) for listed in applied_by_bill.values() for p in listed)
+    returned_from = {
+        known[d.payment_id].establishment_id
+        for d in decisions
+        if d.outcome == LineOutcome.REVERSAL and d.payment_id is not None
+    }
+    created = _payments_apply(drafts, timer=timer, also_lock=returned_from)
     lines = []
     for (statement, entry), decision in zip(entries, decisions, strict=True):
         payment_id = decision.payment_id

@@ -60,3 +60,55 @@ def test_two_notifications_of_one_payment_at_once_apply_it_once(billed, monkeypa
     assert max(waited for _, _, waited in results) >= 0.4  # the duplicate waited for the first
     assert Payment.objects.count() == 1 and Receipt.objects.count() == 1
     assert JournalEntry.objects.filter(kind="payment").count() == 1
+
+
+def test_a_notification_arriving_during_an_import_waits_and_both_apply(billed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from simis.contributions.public import account_summary
+    from simis.core.money import Money
+    from simis.payments.tests.statements import Row, mt940
+
+    one_oct, two_oct = billed.bill(billed.one, OCT), billed.bill(billed.two, OCT)
+    data = mt940(
+        [Row("100.00", "FT7001", f"BILL {one_oct.number}"), Row("200.00", "FT7002", f"BILL {two_oct.number}")]
+    )
+    posting = services.payment_post
+    importing = threading.Event()
+
+    def slow_post(**kwargs):  # type: ignore[no-untyped-def]
+        if not importing.is_set():
+            importing.set()  # the file holds both accounts from here to its commit
+            time.sleep(0.5)
+        return posting(**kwargs)
+
+    monkeypatch.setattr(services, "payment_post", slow_post)
+
+    def import_file() -> int:
+        try:
+            return services.statement_import(
+                data=data, file_name="day.sta", bank="DEMO-BANK"
+            ).statement_import.applied
+        finally:
+            connection.close()
+
+    def notify() -> float:
+        try:
+            assert importing.wait(10)
+            began = time.monotonic()
+            services.payment_notify(
+                bank="DEMO-BANK",
+                bill_number=two_oct.number,
+                amount=Decimal("50.00"),
+                paid_at=PAID,
+                channel=PaymentChannel.ATM,
+                bank_reference="ATM-7003",
+            )
+            return time.monotonic() - began
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        imported, notified = pool.submit(import_file), pool.submit(notify)
+        assert imported.result(60) == 2
+        assert notified.result(60) >= 0.3  # it waited for the file's lock on Badr's account
+    assert Payment.objects.count() == 3
+    assert account_summary(billed.two.pk).balance == Money("16125.00") - Money("250.00")

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import OperationalError
 from django.utils import timezone
 
 from simis.audit.public import AuditEntry
@@ -280,26 +279,6 @@ def test_a_file_applies_completely_or_not_at_all(billed, monkeypatch) -> None:  
         _import(data)
     assert not Payment.objects.exists() and not StatementImport.objects.exists()
     assert _journal(EntryKind.PAYMENT, billed.one) == 0
-
-
-def test_a_file_paying_more_accounts_than_one_transaction_can_hold_is_refused_whole(
-    billed, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
-    # PostgreSQL's answer when its lock table is full (payment_post locks each account until commit).
-    class OutOfSharedMemory(Exception):
-        sqlstate = "53200"
-
-    def full(**kwargs):  # type: ignore[no-untyped-def]
-        error = OperationalError("out of shared memory")
-        error.__cause__ = OutOfSharedMemory()
-        raise error
-
-    monkeypatch.setattr(services, "payment_post", full)
-    numbers = [billed.bill(e, OCT).number for e in (billed.one, billed.two)]
-    with pytest.raises(SimisError) as refused:
-        _import(mt940([Row("10.00", f"FT500{i}", f"BILL {n}") for i, n in enumerate(numbers)]))
-    assert refused.value.code == "PAY-047" and refused.value.params == {"count": 2}
-    assert not Payment.objects.exists() and not StatementImport.objects.exists()
 
 
 def test_sample_files_of_both_formats_reconcile(billed) -> None:  # type: ignore[no-untyped-def]
