@@ -23,6 +23,7 @@ from simis.contributions.selectors import (
     person_month_calculate,
 )
 from simis.contributions.services import (
+    PaymentIn,
     PaymentPosting,
     billing_next_month,
     certificate_issue,
@@ -31,6 +32,7 @@ from simis.contributions.services import (
     month_bill,
     payment_post,
     payment_reverse,
+    payments_post,
     penalties_accrue,
     periods_rebill,
 )
@@ -49,6 +51,7 @@ __all__ = [
     "Calculation",
     "ContributionsError",
     "EntryKind",
+    "PaymentIn",
     "PaymentPosting",
     "PlanStatus",
     "Statement",
@@ -71,6 +74,7 @@ __all__ = [
     "overdue_months",
     "payment_post",
     "payment_reverse",
+    "payments_post",
     "penalties_accrue",
     "periods_rebill",
     "person_month_calculate",

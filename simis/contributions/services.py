@@ -241,6 +241,17 @@ def _read() -> ParameterReader:
     return parameter_reader(sorted(parameter_versions_current().values()))
 
 
+@dataclass(frozen=True, slots=True)
+class PaymentIn:
+    """One payment to post: for ``payments_post``."""
+
+    establishment_id: int
+    amount: Money
+    paid_on: date
+    source: str
+    memo: str = ""
+
+
 def payment_post(
     *, establishment_id: int, amount: Money, paid_on: date, source: str, memo: str = ""
 ) -> PaymentPosting:
@@ -248,26 +259,111 @@ def payment_post(
     months are settled (contributions before fines, or the reverse, by ``payment.allocation_order``)
     and anything beyond every debt becomes the employer's credit. Posting the same ``source``
     again returns the first posting and writes nothing (CON-5: notified twice, applied once)."""
-    ledger.account_lock(establishment_id)
-    existing = JournalEntry.objects.filter(source=source).first()
-    if existing is not None:
-        return _payment_posting(existing, created=False)
-    order = _read()("payment.allocation_order", paid_on, rules.ACCOUNT_REGIME).value
-    allocation = rules.allocate(rules.halalas(amount.amount), ledger.months_owed(establishment_id), order)
-    lines = [
-        Line(Account.BANK, None, rules.halalas(amount.amount)),
-        *ledger.settle_lines(allocation),
-        Line(Account.EMPLOYER_CREDIT, None, -allocation.remainder),
-    ]
-    posted = ledger.entry_post(
-        kind=EntryKind.PAYMENT,
-        source=source,
-        establishment_id=establishment_id,
-        posted_on=paid_on,
-        lines=lines,
-        memo=memo,
+    return payments_post([PaymentIn(establishment_id, amount, paid_on, source, memo)])[0]
+
+
+def payments_post(payments: Sequence[PaymentIn]) -> list[PaymentPosting]:
+    """Many payments at once — a bank statement — each exactly as ``payment_post`` would post it,
+    in the order given (two payments of one employer: the second settles what the first left),
+    with a fixed number of statements whatever their number: the accounts locked in one, their
+    debts read in one, the allocations made in memory, the entries and then all their postings
+    written in one statement each (so the balance and debt triggers run once). A source posted
+    before — or earlier in the same list — is answered with that first posting."""
+    if not payments:
+        return []
+    ledger.accounts_lock(p.establishment_id for p in payments)
+    known = {e.source: e for e in JournalEntry.objects.filter(source__in=[p.source for p in payments])}
+    establishments = {p.establishment_id for p in payments}
+    owed: dict[int, list[rules.MonthOwed]] = {e: [] for e in establishments}
+    for row in (
+        MonthDebt.objects.filter(establishment_id__in=establishments)
+        .filter(Q(contributions__gt=0) | Q(penalties__gt=0))
+        .order_by("establishment_id", "month")
+    ):
+        owed[row.establishment_id].append(
+            rules.MonthOwed(
+                row.month, rules.halalas(row.contributions.amount), rules.halalas(row.penalties.amount)
+            )
+        )
+    read = _read()
+    drafts: list[tuple[PaymentIn, list[Line], rules.Allocation]] = []
+    first_of: dict[str, int] = {}
+    for payment in payments:
+        if payment.source in known or payment.source in first_of:
+            continue
+        order = read("payment.allocation_order", payment.paid_on, rules.ACCOUNT_REGIME).value
+        allocation = rules.allocate(
+            rules.halalas(payment.amount.amount), owed[payment.establishment_id], order
+        )
+        owed[payment.establishment_id] = _owed_after(owed[payment.establishment_id], allocation)
+        lines = [
+            Line(Account.BANK, None, rules.halalas(payment.amount.amount)),
+            *ledger.settle_lines(allocation),
+            Line(Account.EMPLOYER_CREDIT, None, -allocation.remainder),
+        ]
+        first_of[payment.source] = len(drafts)
+        drafts.append((payment, lines, allocation))
+    entries = JournalEntry.objects.bulk_create(
+        [
+            JournalEntry(
+                kind=EntryKind.PAYMENT,
+                source=payment.source,
+                establishment_id=payment.establishment_id,
+                posted_on=payment.paid_on,
+                memo=payment.memo[:200],
+            )
+            for payment, _lines, _allocation in drafts
+        ]
     )
-    return _payment_posting(posted.entry, created=posted.created)
+    Posting.objects.bulk_create(
+        [
+            Posting(
+                entry=entry,
+                establishment_id=payment.establishment_id,
+                account=line.account,
+                month=line.month,
+                amount=Money(rules.riyals(line.amount)),
+                posted_on=payment.paid_on,
+            )
+            for entry, (payment, lines, _allocation) in zip(entries, drafts, strict=True)
+            for line in lines
+            if line.amount
+        ]
+    )
+    accounts = {"contributions": Account.CONTRIBUTIONS_RECEIVABLE, "penalties": Account.PENALTIES_RECEIVABLE}
+    answers: list[PaymentPosting] = []
+    answered: set[str] = set()
+    for payment in payments:
+        if payment.source in known:
+            answers.append(_payment_posting(known[payment.source], created=False))
+            continue
+        index = first_of[payment.source]
+        _payment, _lines, allocation = drafts[index]
+        answers.append(
+            PaymentPosting(
+                entries[index],
+                payment.source not in answered,
+                tuple(
+                    (accounts[account], month, Money(rules.riyals(amount)))
+                    for account, month, amount in allocation.settled
+                ),
+                Money(rules.riyals(allocation.remainder)),
+            )
+        )
+        answered.add(payment.source)
+    return answers
+
+
+def _owed_after(owed: list[rules.MonthOwed], allocation: rules.Allocation) -> list[rules.MonthOwed]:
+    """The months still owed once ``allocation`` is posted (what the debt trigger will store)."""
+    taken: dict[tuple[str, date], int] = {(a, m): amount for a, m, amount in allocation.settled}
+    left = []
+    for debt in owed:
+        contributions = debt.contributions - taken.get(("contributions", debt.month), 0)
+        penalties = debt.penalties - taken.get(("penalties", debt.month), 0)
+        if contributions > 0 or penalties > 0:
+            left.append(rules.MonthOwed(debt.month, contributions, penalties))
+    return left
 
 
 def _payment_posting(entry: JournalEntry, *, created: bool) -> PaymentPosting:

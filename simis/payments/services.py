@@ -2,9 +2,10 @@
 file imported and reconciled (CH-4), and a staff decision on an entry that waited. Each is one
 transaction and is audited.
 
-Money reaches the employer's account only through ``contributions.public.payment_post`` (which
-settles the oldest debt first and turns any excess into credit) and leaves it only through
-``payment_reverse``; this app never allocates.
+Money reaches the employer's account only through ``contributions.public.payment_post`` and, for
+a statement's many payments at once, ``payments_post`` (which settle the oldest debt first and
+turn any excess into credit), and leaves it only through ``payment_reverse``; this app never
+allocates.
 
 Applied once, whatever arrives twice:
 
@@ -38,11 +39,12 @@ from django.utils import timezone
 from simis.audit.public import audit_record
 from simis.contributions.public import (
     Bill,
+    PaymentIn,
     PaymentPosting,
     accounts_lock,
     bill_by_number,
-    payment_post,
     payment_reverse,
+    payments_post,
 )
 from simis.core.errors import SimisError
 from simis.core.identifiers import bill_number_valid, normalise_digits
@@ -148,25 +150,29 @@ def _payments_apply(
     if len(establishments) > 1:
         with timer.step("locks"):
             accounts_lock(establishments)
-    receipts = []
     with timer.step("postings"):
-        for payment in payments:
-            posting = payment_post(
-                establishment_id=payment.establishment_id,
-                amount=payment.amount,
-                paid_on=payment.paid_on,
-                source=payment.posting_source,
-                memo=f"{payment.number} {payment.bank} {payment.bank_reference}",
-            )
-            receipts.append(
-                Receipt(
-                    number=rules.receipt_number(payment.pk),
-                    payment=payment,
-                    issued_at=payment.created_at,
-                    settled=_settled_record(posting),
-                    credit=posting.credit,
+        postings = payments_post(
+            [
+                PaymentIn(
+                    establishment_id=payment.establishment_id,
+                    amount=payment.amount,
+                    paid_on=payment.paid_on,
+                    source=payment.posting_source,
+                    memo=f"{payment.number} {payment.bank} {payment.bank_reference}",
                 )
-            )
+                for payment in payments
+            ]
+        )
+    receipts = [
+        Receipt(
+            number=rules.receipt_number(payment.pk),
+            payment=payment,
+            issued_at=payment.created_at,
+            settled=_settled_record(posting),
+            credit=posting.credit,
+        )
+        for payment, posting in zip(payments, postings, strict=True)
+    ]
     with timer.step("receipts"):
         Receipt.objects.bulk_create(receipts, batch_size=5000)
     for payment, receipt in zip(payments, receipts, strict=True):

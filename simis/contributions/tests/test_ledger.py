@@ -401,3 +401,57 @@ def test_two_payments_of_one_employer_at_once_settle_one_after_the_other(paramet
     settled = sorted(month for r in results.values() for _account, month, _amount in r.settled)  # type: ignore[attr-defined]
     assert settled == [SEP, OCT]
     assert account_summary(one.pk).balance == Money(0)
+
+
+def test_many_payments_at_once_post_exactly_as_one_by_one(parameters) -> None:  # type: ignore[no-untyped-def]
+    """A statement's payments posted together give the very postings that posting them one by
+    one in the same order gives: same months settled, same credit, a repeated source once."""
+    import random
+
+    from simis.contributions.services import PaymentIn, payments_post
+
+    employers = [_employer(workers=1 + i % 3) for i in range(6)]
+    month_bill(month=SEP, today=date(2026, 10, 1))
+    month_bill(month=OCT, today=date(2026, 11, 1))
+    penalties_accrue(today=date(2026, 11, 20))
+    rng = random.Random(3)
+    batch = [
+        PaymentIn(
+            rng.choice(employers).pk,
+            Money(rules.riyals(rng.randrange(50_000, 900_000))),
+            date(2026, 11, 21),
+            f"s:{i}",
+        )
+        for i in range(40)
+    ]
+    batch.append(batch[5])  # the bank sent one twice
+
+    def snapshot() -> list[tuple[object, ...]]:
+        return sorted(
+            (p.entry.source, p.account, p.month, p.amount.amount, p.establishment_id)
+            for p in Posting.objects.filter(entry__kind=EntryKind.PAYMENT).select_related("entry")
+        )
+
+    sid = transaction.savepoint()
+    for item in batch:
+        payment_post(
+            establishment_id=item.establishment_id,
+            amount=item.amount,
+            paid_on=item.paid_on,
+            source=item.source,
+        )
+    one_by_one = snapshot()
+    debts_one_by_one = sorted(
+        MonthDebt.objects.values_list("establishment_id", "month", "contributions", "penalties")
+    )
+    transaction.savepoint_rollback(sid)
+    answers = payments_post(batch)
+    assert snapshot() == one_by_one
+    assert sorted(
+        MonthDebt.objects.values_list("establishment_id", "month", "contributions", "penalties")
+    ) == (debts_one_by_one)
+    assert [a.created for a in answers].count(False) == 1 and answers[-1].entry.pk == answers[5].entry.pk
+    again = payments_post(batch[:3])
+    assert not any(a.created for a in again) and [a.entry.pk for a in again] == [
+        a.entry.pk for a in answers[:3]
+    ]

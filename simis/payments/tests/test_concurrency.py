@@ -24,16 +24,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_two_notifications_of_one_payment_at_once_apply_it_once(billed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     number = billed.bill(billed.one, OCT).number
-    posting = services.payment_post
+    posting = services.payments_post
     inside = threading.Event()
 
-    def slow_post(**kwargs):  # type: ignore[no-untyped-def]
+    def slow_post(payments):  # type: ignore[no-untyped-def]
         # Keep the first transaction open long enough for the second to arrive.
         inside.set()
         time.sleep(0.5)
-        return posting(**kwargs)
+        return posting(payments)
 
-    monkeypatch.setattr(services, "payment_post", slow_post)
+    monkeypatch.setattr(services, "payments_post", slow_post)
     start = threading.Barrier(2)
 
     def notify() -> tuple[str, bool, float]:
@@ -71,16 +71,16 @@ def test_a_notification_arriving_during_an_import_waits_and_both_apply(billed, m
     data = mt940(
         [Row("100.00", "FT7001", f"BILL {one_oct.number}"), Row("200.00", "FT7002", f"BILL {two_oct.number}")]
     )
-    posting = services.payment_post
+    posting = services.payments_post
     importing = threading.Event()
 
-    def slow_post(**kwargs):  # type: ignore[no-untyped-def]
+    def slow_post(payments):  # type: ignore[no-untyped-def]
         if not importing.is_set():
             importing.set()  # the file holds both accounts from here to its commit
             time.sleep(0.5)
-        return posting(**kwargs)
+        return posting(payments)
 
-    monkeypatch.setattr(services, "payment_post", slow_post)
+    monkeypatch.setattr(services, "payments_post", slow_post)
 
     def import_file() -> int:
         try:
