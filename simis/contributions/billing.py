@@ -428,10 +428,26 @@ def partition_attach(month: date) -> None:
 
 
 def bills_insert(month: date, run_id: int, issued_on: date, due_on: date) -> int:
-    """Step 5: one bill per establishment with lines this month, numbered from a block of the
-    sequence reserved in one call (a ``nextval`` per row would also keep the number function
+    """Step 5: one bill per establishment with lines this month. The month's lines are summed
+    per establishment once (a hash aggregate into a temporary table), a block of bill numbers is
+    reserved from the sequence in one call — how many the aggregate says — and the bills are
+    numbered in establishment order (a ``nextval`` per row would also keep the number function
     from being inlined)."""
-    count = fetch(f"SELECT count(DISTINCT establishment_id) FROM {partition_name(month)}")[0][0]
+    execute("DROP TABLE IF EXISTS bill_sums")
+    count = execute(
+        f"""
+CREATE TEMP TABLE bill_sums ON COMMIT DROP AS
+SELECT establishment_id,
+       count(*) FILTER (WHERE kind = {int(LineKind.REGULAR)}) AS regular,
+       count(*) FILTER (WHERE kind = {int(LineKind.ADJUSTMENT)}) AS adjustments,
+       coalesce(sum(employer) FILTER (WHERE kind = {int(LineKind.REGULAR)}), 0) AS employer,
+       coalesce(sum(employee) FILTER (WHERE kind = {int(LineKind.REGULAR)}), 0) AS employee,
+       coalesce(sum(employer + employee) FILTER (WHERE kind = {int(LineKind.ADJUSTMENT)}), 0) AS adjusted,
+       sum(employer + employee) AS total
+  FROM {partition_name(month)}
+ GROUP BY establishment_id
+"""
+    )
     if not count:
         return 0
     first = fetch(
@@ -440,22 +456,13 @@ def bills_insert(month: date, run_id: int, issued_on: date, due_on: date) -> int
         {"n": count},
     )[0][0]
     return execute(
-        f"""
+        """
 INSERT INTO contributions_bill (number, establishment_id, month, run_id, issued_on, due_on, contributors,
                                 adjustment_lines, employer_amount, employee_amount, adjustment_amount, total)
 SELECT contributions_bill_number(%(first)s + row_number() OVER (ORDER BY establishment_id) - 1),
        establishment_id, %(month)s, %(run)s, %(issued)s, %(due)s,
        regular, adjustments, employer / 100.0, employee / 100.0, adjusted / 100.0, total / 100.0
-  FROM (SELECT establishment_id,
-               count(*) FILTER (WHERE kind = {int(LineKind.REGULAR)}) AS regular,
-               count(*) FILTER (WHERE kind = {int(LineKind.ADJUSTMENT)}) AS adjustments,
-               coalesce(sum(employer) FILTER (WHERE kind = {int(LineKind.REGULAR)}), 0) AS employer,
-               coalesce(sum(employee) FILTER (WHERE kind = {int(LineKind.REGULAR)}), 0) AS employee,
-               coalesce(sum(employer + employee) FILTER (WHERE kind = {int(LineKind.ADJUSTMENT)}), 0)
-                 AS adjusted,
-               sum(employer + employee) AS total
-          FROM {partition_name(month)}
-         GROUP BY establishment_id) AS per_establishment
+  FROM bill_sums
 """,
         {"first": first, "month": month, "run": run_id, "issued": issued_on, "due": due_on},
     )
