@@ -497,15 +497,12 @@ HAVING sum(b.total) <> 0
     )
 
 
-def run_totals(month: date) -> tuple[int, int, int]:
-    """The month's partition: employer and employee shares of its regular lines and the sum of
-    its adjustment lines, in halalas."""
+def run_totals() -> tuple[int, int, int]:
+    """The run's employer and employee shares of its regular lines and the sum of its
+    adjustment lines, in halalas, from the per-establishment sums ``bills_insert`` made in this
+    transaction (so the month's lines are summed once)."""
     row = fetch(
-        f"""
-SELECT coalesce(sum(employer) FILTER (WHERE kind = {int(LineKind.REGULAR)}), 0),
-       coalesce(sum(employee) FILTER (WHERE kind = {int(LineKind.REGULAR)}), 0),
-       coalesce(sum(employer + employee) FILTER (WHERE kind = {int(LineKind.ADJUSTMENT)}), 0)
-  FROM {partition_name(month)}
-"""
+        "SELECT coalesce(sum(employer), 0), coalesce(sum(employee), 0), coalesce(sum(adjusted), 0) "
+        "FROM bill_sums"
     )[0]
     return int(row[0]), int(row[1]), int(row[2])

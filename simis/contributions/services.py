@@ -166,7 +166,7 @@ def _run(month: date, *, actor: Any, today: date) -> BillingRun:
     with timer.step("ledger"):
         billing.bills_post(month, run.pk, today)
         credits_apply(on=today)
-    totals = billing.run_totals(month)
+    totals = billing.run_totals()
     run.status = RunStatus.DONE
     run.finished_at = timezone.now()
     run.bills = bills
