@@ -308,6 +308,12 @@ class Posting(models.Model):
                 name="contributions_posting_est_idx",
                 condition=Q(account__in=["contributions", "penalties", "credit"]),
             ),
+            # The fines job's question: which months were paid since it last ran.
+            models.Index(
+                fields=["posted_on"],
+                name="contributions_posting_paid_idx",
+                condition=Q(account="contributions", amount__lt=0),
+            ),
         ]
         constraints = [
             models.CheckConstraint(name="contributions_posting_not_zero", condition=~Q(amount=0)),
