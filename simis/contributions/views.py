@@ -54,6 +54,7 @@ from simis.registry.public import (
 EMPLOYER_SIDE = frozenset({Audience.EMPLOYER, Audience.STAFF})
 CALCULATOR_SIDE = frozenset({Audience.EMPLOYER, Audience.STAFF, Audience.CONTRIBUTOR})
 LINES_PER_PAGE = 50
+STATEMENT_ROWS = 100  # statement rows a page shows; the next ones come on demand (htmx)
 RUN_BILLING = "contributions.run_billing"
 
 
@@ -167,6 +168,15 @@ def account(request: HttpRequest, number: str) -> HttpResponse:
         start = form.cleaned_data.get("start") or start
         end = form.cleaned_data.get("end") or end
     statement = selectors.account_statement(establishment.pk, start=start, end=end)
+    try:
+        offset = max(0, int(request.GET.get("rows", "0")))
+    except ValueError:
+        raise Http404 from None
+    rows = statement.rows[offset : offset + STATEMENT_ROWS]
+    more = offset + STATEMENT_ROWS if offset + STATEMENT_ROWS < len(statement.rows) else None
+    page = {"rows": rows, "more": more, "start": start, "end": end, "establishment": establishment}
+    if request.headers.get("HX-Request") and "rows" in request.GET:
+        return render(request, "contributions/_statement_rows.html", page)
     bills = list(Bill.objects.filter(establishment=establishment).order_by("-month")[:24])
     plan = (
         InstalmentPlan.objects.filter(establishment=establishment, status__in=PLAN_IN_FORCE)
@@ -182,6 +192,7 @@ def account(request: HttpRequest, number: str) -> HttpResponse:
             "establishment": establishment,
             "summary": statement.summary,
             "statement": statement,
+            **page,
             "form": form,
             "bills": bills,
             "bill_status": _bill_statuses(establishment.pk, bills),

@@ -147,3 +147,23 @@ def test_staff_bill_a_month_from_the_billing_page(employer, khalid) -> None:  # 
     assert response.status_code == 302
     job = ProcrastinateJob.objects.get(task_name="contributions.month_bill")
     assert job.args == {"month": f"{this_month:%Y-%m}", "user_id": khalid.pk}
+
+
+def test_a_long_statement_comes_in_pages(employer) -> None:  # type: ignore[no-untyped-def]
+    from simis.contributions.views import STATEMENT_ROWS
+
+    establishment, officer = employer
+    for day in range(1, 120):
+        payment_post(
+            establishment_id=establishment.pk,
+            amount=Money("1"),
+            paid_on=date(2026, 1, 1).fromordinal(date(2026, 1, 1).toordinal() + day),
+            source=f"p:small:{day}",
+        )
+    client = client_for(officer)
+    url = f"/contributions/establishments/{establishment.number}/?start=2026-01-01&end={timezone.localdate()}"
+    html = client.get(url).content.decode()
+    assert html.count('<tr data-kind="') == STATEMENT_ROWS and 'data-testid="more-statement-rows"' in html
+    rest = client.get(f"{url}&rows={STATEMENT_ROWS}", HTTP_HX_REQUEST="true").content.decode()
+    assert rest.count('<tr data-kind="') == 119 + 2 - STATEMENT_ROWS  # 119 payments and 2 bills
+    assert "more-statement-rows" not in rest
