@@ -28,10 +28,7 @@ and holds its days, divisor and base; ``selectors.line_explain`` rebuilds the ca
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -45,24 +42,13 @@ from simis.core.dates import month_end, month_start
 from simis.core.errors import SimisError
 from simis.core.identifiers import GccCountry
 from simis.core.parameter_table import ParameterReader, Regime
+from simis.core.timing import StepTimer
 
 PARTITION_PREFIX = "contributions_billline_"
 ENGAGEMENT_PENDING = "pending_review"  # registry EngagementStatus.PENDING_REVIEW
 
 
-@dataclass
-class Timer:
-    """Seconds per step, kept on the run."""
-
-    steps: dict[str, float] = field(default_factory=dict)
-
-    @contextmanager
-    def step(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.steps[name] = round(self.steps.get(name, 0.0) + time.perf_counter() - started, 3)
+Timer = StepTimer
 
 
 # --- Rate classes ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import hashlib
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -49,6 +49,7 @@ from simis.contributions.public import (
 from simis.core.errors import SimisError
 from simis.core.identifiers import bill_number_valid, normalise_digits
 from simis.core.money import Money
+from simis.core.timing import StepTimer
 from simis.payments import rules
 from simis.payments.actions import PaymentAction
 from simis.payments.choices import (
@@ -88,19 +89,7 @@ class PaymentDraft:
     paid_at: datetime | None = None
 
 
-@dataclass
-class Timer:
-    """Seconds per step of an import, kept on it."""
-
-    steps: dict[str, float] = field(default_factory=dict)
-
-    @contextmanager
-    def step(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.steps[name] = round(self.steps.get(name, 0.0) + time.perf_counter() - started, 3)
+Timer = StepTimer
 
 
 def _lock(first: int, text: str) -> None:
