@@ -455,13 +455,6 @@ def penalties_accrue(*, today: date | None = None, actor: Any = None) -> Accrual
     waivers = rules.waivers_parse(read("penalty.waivers", today, rules.ACCOUNT_REGIME).value)
     plans = _months_under_plan(today, read)
     with transaction.atomic():
-        done = {
-            (row[0], row[1]): row[2]
-            for row in billing.fetch(
-                "SELECT establishment_id, month, max(period) FROM contributions_penaltyaccrual "
-                "GROUP BY establishment_id, month"
-            )
-        }
         # Months owed now, and months paid since the last run after their due date: a month of
         # delay that started before the payment is charged even though nothing is owed now.
         last_run = AccrualRun.objects.order_by("-ran_on").values_list("ran_on", flat=True).first()
@@ -477,8 +470,21 @@ def penalties_accrue(*, today: date | None = None, actor: Any = None) -> Accrual
                 {"since": last_run or date(1900, 1, 1)},
             )
         }
+        candidates = sorted(owed_now | paid_late)
+        # The months of delay already accrued, for those months only (not every accrual ever made).
+        done = {
+            (row[0], row[1]): row[2]
+            for row in billing.fetch(
+                """SELECT a.establishment_id, a.month, max(a.period)
+                     FROM unnest(%(e)s::integer[], %(m)s::date[]) AS c(establishment_id, month)
+                     JOIN contributions_penaltyaccrual a
+                       ON a.establishment_id = c.establishment_id AND a.month = c.month
+                    GROUP BY a.establishment_id, a.month""",
+                {"e": [c[0] for c in candidates], "m": [c[1] for c in candidates]},
+            )
+        }
         wanted: list[tuple[int, date, int, date, date]] = []
-        for establishment_id, month in sorted(owed_now | paid_late):
+        for establishment_id, month in candidates:
             due = rules.due_date(month, due_day)
             started = rules.penalty_periods_started(due, today)
             for period in range(done.get((establishment_id, month), 0) + 1, started + 1):
