@@ -19,7 +19,7 @@ from ninja import Query, Router, Schema
 
 from simis.api.public import PartnerKind, api_caller, register_router
 from simis.contributions import rules, selectors
-from simis.contributions.models import Bill, InstalmentPlan
+from simis.contributions.models import Bill, InstalmentPlan, LineKind
 from simis.core.dates import add_months, month_start
 from simis.core.errors import ErrorCatalogue, SimisError
 from simis.registry.public import Engagement, Establishment, Person
@@ -35,10 +35,9 @@ class ContributionsApiError(ErrorCatalogue):
         "CONAPI-104",
         _("No contributor %(number)s works for an establishment this system acts for."),
     )
-    BAD_CURSOR = ("CONAPI-105", _("The page cursor “%(value)s” is not one this service gave."))
 
 
-_STATUS = {"CONAPI-101": 403, "CONAPI-105": 400, "CON-014": 400}
+_STATUS = {"CONAPI-101": 403, "CON-014": 400, "CON-015": 400}
 
 
 def _refused(error: SimisError) -> JsonResponse:
@@ -154,20 +153,9 @@ def bill(request: HttpRequest, number: str, query: Query[LinesQuery]) -> Any:
         )
         if found is None:
             raise SimisError(ContributionsApiError.UNKNOWN_BILL, number=number[:20])
-        lines = selectors.bill_lines(found).order_by("engagement_id", "for_month")
-        if query.after:
-            try:
-                engagement_id, month = query.after.split(":")
-                lines = (
-                    lines.filter(engagement_id__gt=int(engagement_id))
-                    | lines.filter(engagement_id=int(engagement_id), for_month__gt=date.fromisoformat(month))
-                ).order_by("engagement_id", "for_month")
-            except ValueError:
-                raise SimisError(ContributionsApiError.BAD_CURSOR, value=query.after[:40]) from None
-        page = list(lines[:501])
+        page, next_after = selectors.bill_lines_page(found, after=query.after or "", size=500)
     except SimisError as error:
         return _refused(error)
-    more, page = len(page) > 500, page[:500]
     numbers = dict(
         Engagement.objects.filter(pk__in=[line.engagement_id for line in page]).values_list(
             "pk", "person__contributor_number"
@@ -180,7 +168,7 @@ def bill(request: HttpRequest, number: str, query: Query[LinesQuery]) -> Any:
                 "period": line.engagement_id,
                 "contributor": numbers.get(line.engagement_id),
                 "month": f"{line.for_month:%Y-%m}",
-                "kind": "adjustment" if line.kind == 2 else "month",
+                "kind": "adjustment" if line.kind == LineKind.ADJUSTMENT else "month",
                 "rate_class": line.rate_class_id,
                 "days": line.days,
                 "wage_billed": str(rules.riyals(rules.round_half_up_div(line.base, line.divisor))),
@@ -189,7 +177,7 @@ def bill(request: HttpRequest, number: str, query: Query[LinesQuery]) -> Any:
             }
             for line in page
         ],
-        "next": f"{page[-1].engagement_id}:{page[-1].for_month.isoformat()}" if more and page else None,
+        "next": next_after or None,
     }
 
 
@@ -257,6 +245,7 @@ def plans(request: HttpRequest, establishment: str) -> Any:
                 ],
                 "misses": plan.misses,
                 "ended_on": plan.ended_on.isoformat() if plan.ended_on else None,
+                "end_reason": plan.end_reason,
             }
             for plan in InstalmentPlan.objects.filter(establishment=found).order_by("-pk")
         ]

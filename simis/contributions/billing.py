@@ -42,13 +42,9 @@ from simis.core.dates import month_end, month_start
 from simis.core.errors import SimisError
 from simis.core.identifiers import GccCountry
 from simis.core.parameter_table import ParameterReader, Regime
-from simis.core.timing import StepTimer
 
 PARTITION_PREFIX = "contributions_billline_"
 ENGAGEMENT_PENDING = "pending_review"  # registry EngagementStatus.PENDING_REVIEW
-
-
-Timer = StepTimer
 
 
 # --- Rate classes ------------------------------------------------------------------------------

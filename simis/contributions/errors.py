@@ -41,6 +41,7 @@ class ContributionsError(ErrorCatalogue):
     UNKNOWN_PERIOD = ("CON-011", _("There is no contribution period %(value)s."))
     NOT_COVERED = ("CON-012", _("Contribution period %(period)s covers no day of %(month)s."))
     UNKNOWN_BILL = ("CON-013", _("There is no bill %(number)s."))
+    BAD_CURSOR = ("CON-015", _("The page cursor “%(value)s” is not one this service gave."))
     DEBT_TOO_SMALL = (
         "CON-030",
         _("A debt of %(debt)s SAR cannot be paid in instalments: the smallest is %(minimum)s SAR."),

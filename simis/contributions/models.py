@@ -429,6 +429,12 @@ class PlanStatus(models.TextChoices):
 PLAN_IN_FORCE = (PlanStatus.AWAITING_DOWN_PAYMENT, PlanStatus.ACTIVE)
 
 
+class PlanEndReason(models.TextChoices):
+    PAID_OFF = "paid_off", _("The debt was paid")
+    DOWN_PAYMENT_LATE = "down_payment_late", _("The down payment was not paid in time")
+    INSTALMENTS_MISSED = "instalments_missed", _("More instalments were missed than allowed")
+
+
 class InstalmentPlan(models.Model):
     """A debt of at least ``instalment.minimum_debt`` paid in monthly instalments (CON-4, RULES §2):
     a down payment, then the schedule; cancelled when the down payment is late or more than
@@ -453,7 +459,7 @@ class InstalmentPlan(models.Model):
     down_payment = MoneyField(_("down payment"))
     misses = models.PositiveSmallIntegerField(_("instalments missed"), default=0)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    end_reason = models.CharField(_("why it ended"), max_length=200, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=32, choices=PlanEndReason.choices, blank=True)
     parameter_version_ids = ArrayField(models.IntegerField(), verbose_name=_("parameter versions"))
 
     class Meta:

@@ -6,7 +6,7 @@ months first, turn any excess into the employer's credit, and post a ``source`` 
 from simis.contributions.errors import ContributionsError
 from simis.contributions.ledger import accounts_lock
 from simis.contributions.models import Account, Bill, EntryKind, PlanStatus
-from simis.contributions.rules import month_parse, riyals
+from simis.contributions.rules import BillStatus, bill_status, month_parse, riyals
 from simis.contributions.selectors import (
     AccountSummary,
     Calculation,
@@ -16,6 +16,7 @@ from simis.contributions.selectors import (
     balance_by_month,
     bill_get,
     bill_lines,
+    bill_month_owed,
     bills_visible,
     certificate_verify,
     contribution_calculate,
@@ -48,6 +49,7 @@ __all__ = [
     "Account",
     "AccountSummary",
     "Bill",
+    "BillStatus",
     "Calculation",
     "ContributionsError",
     "EntryKind",
@@ -62,6 +64,8 @@ __all__ = [
     "bill_by_number",
     "bill_get",
     "bill_lines",
+    "bill_month_owed",
+    "bill_status",
     "billing_next_month",
     "bills_visible",
     "certificate_issue",

@@ -24,6 +24,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from django.db import models
+from django.utils.translation import pgettext_lazy
+
 from simis.contributions.errors import ContributionsError
 from simis.core.dates import add_months, month_end, month_start
 from simis.core.errors import ParameterError, SimisError
@@ -193,6 +196,22 @@ def due_date(month: date, due_day: int) -> date:
     """The day a month's contributions are due: ``due_day`` of the next month (RULES §2)."""
     following = add_months(month_start(month), 1)
     return following.replace(day=min(due_day, month_end(following).day))
+
+
+class BillStatus(models.TextChoices):
+    UNPAID = "unpaid", pgettext_lazy("bill", "Unpaid")
+    PARTLY_PAID = "partly_paid", pgettext_lazy("bill", "Partly paid")
+    PAID = "paid", pgettext_lazy("bill", "Paid")
+
+
+def bill_status(*, total: Decimal, owed: Decimal) -> BillStatus:
+    """A bill is paid when nothing of its month is owed any more, partly paid when some of its
+    total has been paid, unpaid otherwise (a bill of zero is paid)."""
+    if owed <= 0:
+        return BillStatus.PAID
+    if owed < total:
+        return BillStatus.PARTLY_PAID
+    return BillStatus.UNPAID
 
 
 # --- Late-payment fines -----------------------------------------------------------------------

@@ -6,6 +6,7 @@ holds the two equal for every line of a billed month."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from simis.contributions import billing, rules
 from simis.contributions.errors import ContributionsError
-from simis.contributions.models import Bill, BillLine, MonthDebt, RateClass
+from simis.contributions.models import Bill, BillLine, MonthDebt
 from simis.core.dates import add_months, month_end, month_start
 from simis.core.errors import SimisError
 from simis.core.money import Money
@@ -276,8 +277,38 @@ def bill_lines(bill: Bill) -> QuerySet[BillLine]:
     )
 
 
-def rate_class_get(pk: int) -> RateClass | None:
-    return RateClass.objects.filter(pk=pk).first()
+def bill_month_owed(bill: Bill) -> Money:
+    """The contributions still owed for the bill's month (what the month's debt holds)."""
+    debt = MonthDebt.objects.filter(establishment_id=bill.establishment_id, month=bill.month).first()
+    return debt.contributions if debt else Money(0)
+
+
+def bill_statuses(establishment_id: int, bills: Sequence[Bill]) -> dict[int, rules.BillStatus]:
+    """Each bill's status (paid, partly paid, unpaid) from its month's debt, in one read."""
+    owed = {d.month: d.contributions for d in MonthDebt.objects.filter(establishment_id=establishment_id)}
+    return {
+        bill.pk: rules.bill_status(total=bill.total.amount, owed=owed.get(bill.month, Money(0)).amount)
+        for bill in bills
+    }
+
+
+def bill_lines_page(bill: Bill, *, after: str = "", size: int = 50) -> tuple[list[BillLine], str]:
+    """A page of a bill's lines in (period, month) order after the cursor ``after`` ("" for
+    the first page; the cursor of the next page is returned, "" after the last). CON-015 for a
+    cursor this function did not give."""
+    lines = bill_lines(bill).order_by("engagement_id", "for_month")
+    if after:
+        try:
+            engagement_id, month = after.split(":")
+            lines = (
+                lines.filter(engagement_id__gt=int(engagement_id))
+                | lines.filter(engagement_id=int(engagement_id), for_month__gt=date.fromisoformat(month))
+            ).order_by("engagement_id", "for_month")
+        except ValueError:
+            raise SimisError(ContributionsError.BAD_CURSOR, value=after[:40]) from None
+    page = list(lines[: size + 1])
+    more, page = len(page) > size, page[:size]
+    return page, (f"{page[-1].engagement_id}:{page[-1].for_month.isoformat()}" if more and page else "")
 
 
 # --- The employer's account (CON-2) --------------------------------------------------------------

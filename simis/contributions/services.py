@@ -35,6 +35,7 @@ from simis.contributions.models import (
     JournalEntry,
     MonthDebt,
     PenaltyAccrual,
+    PlanEndReason,
     PlanStatus,
     Posting,
     Rebill,
@@ -45,6 +46,7 @@ from simis.core.errors import SimisError
 from simis.core.money import Money
 from simis.core.parameter_table import ParameterReader
 from simis.core.selectors import parameter_reader, parameter_versions_current
+from simis.core.timing import StepTimer
 
 _BILLING_LOCK = 0x53494D4953_42  # "SIMIS" + "B": one billing run at a time
 
@@ -140,7 +142,7 @@ def _run(month: date, *, actor: Any, today: date) -> BillingRun:
     done = BillingRun.objects.filter(month=month, status=RunStatus.DONE).first()
     if done is not None:  # billed by a run that finished while we waited
         return done
-    timer = billing.Timer()
+    timer = StepTimer()
     versions = sorted(parameter_versions_current().values())
     read = parameter_reader(versions)
     due_day = int(read("billing.due_day", month_end(month), rules.ACCOUNT_REGIME).value)
@@ -797,14 +799,11 @@ def instalment_plans_review(*, today: date | None = None, actor: Any = None) -> 
                 if instalment.status == InstalmentStatus.MISSED:
                     plan.misses += 1
                     if instalment.number == 0:
-                        plan.status, plan.end_reason = PlanStatus.CANCELLED, "down payment not paid in time"
+                        plan.status, plan.end_reason = PlanStatus.CANCELLED, PlanEndReason.DOWN_PAYMENT_LATE
                     elif plan.misses > allowed:
-                        plan.status, plan.end_reason = (
-                            PlanStatus.CANCELLED,
-                            f"{plan.misses} instalments missed",
-                        )
+                        plan.status, plan.end_reason = PlanStatus.CANCELLED, PlanEndReason.INSTALMENTS_MISSED
             if remaining <= 0 and plan.status in PLAN_IN_FORCE:
-                plan.status, plan.end_reason = PlanStatus.COMPLETED, "debt paid"
+                plan.status, plan.end_reason = PlanStatus.COMPLETED, PlanEndReason.PAID_OFF
             if (plan.status, plan.misses) != before:
                 if plan.status not in PLAN_IN_FORCE:
                     plan.ended_on = today

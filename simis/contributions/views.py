@@ -35,7 +35,6 @@ from simis.contributions.models import (
     ComplianceCertificate,
     InstalmentPlan,
     LineKind,
-    MonthDebt,
     RateClass,
 )
 from simis.core.dates import add_months, month_start
@@ -144,20 +143,6 @@ def balance_chart(series: list[tuple[date, Money]], *, width: int = 720, height:
     return Chart(width, height, points, y(0), Money(top), Money(bottom))
 
 
-def _bill_statuses(establishment_id: int, bills: list[Bill]) -> dict[int, str]:
-    debts = {d.month: d.contributions for d in MonthDebt.objects.filter(establishment_id=establishment_id)}
-    statuses = {}
-    for bill in bills:
-        owed = debts.get(bill.month, Money(0))
-        if owed.amount <= 0:
-            statuses[bill.pk] = "paid"
-        elif owed.amount < bill.total.amount:
-            statuses[bill.pk] = "partly"
-        else:
-            statuses[bill.pk] = "unpaid"
-    return statuses
-
-
 @audiences(EMPLOYER_SIDE)
 def account(request: HttpRequest, number: str) -> HttpResponse:
     establishment = _establishment(request, number)
@@ -195,7 +180,7 @@ def account(request: HttpRequest, number: str) -> HttpResponse:
             **page,
             "form": form,
             "bills": bills,
-            "bill_status": _bill_statuses(establishment.pk, bills),
+            "bill_status": selectors.bill_statuses(establishment.pk, bills),
             "chart": balance_chart(
                 selectors.balance_by_month(establishment.pk, start=chart_start, end=today)
             ),
@@ -290,20 +275,12 @@ def bill(request: HttpRequest, number: str) -> HttpResponse:
     found = selectors.bill_get(user=request.user, number=number)
     if found is None:
         raise Http404
-    after = request.GET.get("after", "")
-    lines = selectors.bill_lines(found).order_by("engagement_id", "for_month")
-    if after:
-        try:
-            engagement_id, for_month = after.split(":")
-            lines = lines.filter(engagement_id__gt=int(engagement_id)) | lines.filter(
-                engagement_id=int(engagement_id), for_month__gt=date.fromisoformat(for_month)
-            )
-            lines = lines.order_by("engagement_id", "for_month")
-        except ValueError:
-            raise Http404 from None
-    page = list(lines[: LINES_PER_PAGE + 1])
-    more = len(page) > LINES_PER_PAGE
-    page = page[:LINES_PER_PAGE]
+    try:
+        page, next_after = selectors.bill_lines_page(
+            found, after=request.GET.get("after", ""), size=LINES_PER_PAGE
+        )
+    except SimisError:
+        raise Http404 from None
     people = {
         e.pk: e.person
         for e in Engagement.objects.filter(pk__in=[line.engagement_id for line in page]).select_related(
@@ -321,13 +298,11 @@ def bill(request: HttpRequest, number: str) -> HttpResponse:
         )
         for line in page
     ]
-    next_after = f"{page[-1].engagement_id}:{page[-1].for_month.isoformat()}" if more and page else ""
     context = {"bill": found, "rows": rows, "next_after": next_after, "adjustment": LineKind.ADJUSTMENT}
     if request.headers.get("HX-Request"):
         return render(request, "contributions/_bill_lines.html", context)
-    debt = MonthDebt.objects.filter(establishment_id=found.establishment_id, month=found.month).first()
-    context["owed"] = debt.contributions if debt else Money(0)
-    context["status"] = _bill_statuses(found.establishment_id, [found])[found.pk]
+    context["owed"] = selectors.bill_month_owed(found)
+    context["status"] = selectors.bill_statuses(found.establishment_id, [found])[found.pk]
     context["classes"] = {
         rc.pk: rc
         for rc in RateClass.objects.filter(

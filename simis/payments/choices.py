@@ -32,12 +32,6 @@ class PaymentOrigin(models.TextChoices):
     STAFF = "staff", _("Applied by staff from a statement")
 
 
-class BillStatus(models.TextChoices):
-    UNPAID = "unpaid", pgettext_lazy("bill", "Unpaid")
-    PARTLY_PAID = "partly_paid", pgettext_lazy("bill", "Partly paid")
-    PAID = "paid", pgettext_lazy("bill", "Paid")
-
-
 class LineOutcome(models.TextChoices):
     """What reconciliation made of one statement entry."""
 

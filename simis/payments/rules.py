@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from simis.core.identifiers import luhn_check_digit
-from simis.payments.choices import BillStatus, LineOutcome, LineReason
+from simis.payments.choices import LineOutcome, LineReason
 from simis.payments.statement_files import StatementEntry
 
 SAR = "SAR"
@@ -61,16 +61,6 @@ def reversal_source(payment_id: int) -> str:
 def bank_reference_valid(value: str) -> bool:
     """1 to 64 characters: Latin letters, digits and ``- _ . / :``, not starting with a sign."""
     return bool(_REFERENCE.fullmatch(value))
-
-
-def bill_status(*, total: Decimal, owed: Decimal) -> BillStatus:
-    """A bill is paid when nothing of its month is owed any more, partly paid when some of its
-    total has been paid, unpaid otherwise (a bill of zero is paid)."""
-    if owed <= 0:
-        return BillStatus.PAID
-    if owed < total:
-        return BillStatus.PARTLY_PAID
-    return BillStatus.UNPAID
 
 
 def amount_due(balance: Decimal) -> Decimal:

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language
 
-from simis.contributions.public import Bill, account_summary, overdue_months
+from simis.contributions.public import Bill, BillStatus, account_summary, bill_month_owed, bill_status
 from simis.identity.public import Audience, user_scope
 from simis.payments import rules
-from simis.payments.choices import BillStatus, LineOutcome
+from simis.payments.choices import LineOutcome
 from simis.payments.models import Payment, Receipt, StatementImport, StatementLine
 from simis.payments.services import bill_for_payment
 from simis.registry.public import Establishment, establishments_visible
@@ -60,7 +60,7 @@ def bill_inquiry(number: str) -> BillInquiry:
         due_on=bill.due_on,
         amount_due=rules.amount_due(balance),
         month_owed=owed,
-        status=rules.bill_status(total=bill.total.amount, owed=owed),
+        status=bill_status(total=bill.total.amount, owed=owed),
     )
 
 
@@ -78,14 +78,8 @@ def bills_unpaid(*, limit: int) -> list[BillInquiry]:
 
 
 def _month_owed(bill: Bill) -> Decimal:
-    """The contributions still owed for the bill's month. contributions.public has no selector
-    for one month's debt yet; ``overdue_months`` asked as of the day after the bill's due date
-    lists the month exactly when something of it is unpaid (a month under an instalment plan in
-    force is left out, and reads as paid here)."""
-    for owed in overdue_months(bill.establishment_id, bill.due_on + timedelta(days=1)):
-        if owed.month == bill.month:
-            return Decimal(owed.contributions) / 100
-    return Decimal("0.00")
+    """The contributions still owed for the bill's month."""
+    return bill_month_owed(bill).amount
 
 
 # --- Receipts and payments -------------------------------------------------------------------------

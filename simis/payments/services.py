@@ -89,9 +89,6 @@ class PaymentDraft:
     paid_at: datetime | None = None
 
 
-Timer = StepTimer
-
-
 def _lock(first: int, text: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [first, text])
@@ -123,7 +120,7 @@ def _settled_record(posting: PaymentPosting) -> list[dict[str, str]]:
 
 
 def _payments_apply(
-    drafts: Sequence[PaymentDraft], *, timer: Timer | None = None, also_lock: Iterable[int] = ()
+    drafts: Sequence[PaymentDraft], *, timer: StepTimer | None = None, also_lock: Iterable[int] = ()
 ) -> list[Payment]:
     """Records the payments with their numbers, posts each to its establishment's account (in
     the order given) and issues their receipts. Inside the caller's transaction.
@@ -132,7 +129,7 @@ def _payments_apply(
     establishment order, so that a file and the notifications arriving meanwhile never wait for
     each other in a circle; the payments are inserted before, so that a notification holding a
     reference this file also names has nothing of the file's to wait for."""
-    timer = timer or Timer()
+    timer = timer or StepTimer()
     with timer.step("payments"):
         payments = _payments_insert(drafts)
     establishments = {payment.establishment_id for payment in payments} | set(also_lock)
@@ -409,7 +406,7 @@ def statement_import(
     if earlier is not None:
         return Imported(earlier, False)
     started = time.perf_counter()
-    timer = Timer()
+    timer = StepTimer()
     try:
         with timer.step("parse"):
             statements = statements_parse(data, filename=file_name, max_bytes=max_bytes)
@@ -557,7 +554,7 @@ def _applied_by_bill(bill_ids: Sequence[int]) -> dict[tuple[int, Decimal], list[
     return found
 
 
-def _reconcile(record: StatementImport, statements: Sequence[Statement], timer: Timer) -> None:
+def _reconcile(record: StatementImport, statements: Sequence[Statement], timer: StepTimer) -> None:
     """Decides every entry (three set-based look-ups, then the rules in file order), applies the
     new payments, writes the lines, then the reversals and confirmations."""
     entries: list[tuple[Statement, StatementEntry]] = [(s, e) for s in statements for e in s.entries]

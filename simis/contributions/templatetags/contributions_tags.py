@@ -6,9 +6,9 @@ from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from simis.contributions.models import EntryKind
+from simis.contributions.rules import BillStatus
 
 register = template.Library()
 
@@ -28,12 +28,10 @@ def entry_label(kind: str) -> str:
 
 @register.filter
 def bill_status_label(status: str) -> str:
-    labels = {
-        "paid": pgettext("bill status", "Paid"),
-        "partly": pgettext("bill status", "Partly paid"),
-        "unpaid": pgettext("bill status", "Unpaid"),
-    }
-    return labels.get(status, status)
+    try:
+        return str(BillStatus(status).label)
+    except ValueError:
+        return status
 
 
 @register.filter

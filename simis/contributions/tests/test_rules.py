@@ -251,3 +251,16 @@ def test_allocation_never_overpays_and_loses_nothing(
         assert 0 < taken <= getattr(debt, account)
     if result.remainder:
         assert sum(item[2] for item in result.settled) == sum(c + p for c, p in owed)
+
+
+@pytest.mark.parametrize(
+    ("owed", "status"),
+    [
+        ("2687.50", rules.BillStatus.UNPAID),
+        ("100.00", rules.BillStatus.PARTLY_PAID),
+        ("0", rules.BillStatus.PAID),
+        ("-5", rules.BillStatus.PAID),
+    ],
+)
+def test_bill_status(owed: str, status: rules.BillStatus) -> None:
+    assert rules.bill_status(total=Decimal("2687.50"), owed=Decimal(owed)) == status

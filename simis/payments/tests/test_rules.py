@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from simis.core.identifiers import bill_number_make, luhn_check_digit
 from simis.payments import rules
-from simis.payments.choices import BillStatus, LineOutcome, LineReason
+from simis.payments.choices import LineOutcome, LineReason
 from simis.payments.statement_files import StatementEntry
 
 BILL_A, BILL_B, BILL_GONE = bill_number_make(1), bill_number_make(2), bill_number_make(3)
@@ -42,19 +42,6 @@ def test_payment_and_receipt_numbers_carry_their_kind_and_a_check_digit(sequence
 )
 def test_bank_references(reference: str, valid: bool) -> None:
     assert rules.bank_reference_valid(reference) is valid
-
-
-@pytest.mark.parametrize(
-    ("owed", "status"),
-    [
-        ("2687.50", BillStatus.UNPAID),
-        ("100.00", BillStatus.PARTLY_PAID),
-        ("0", BillStatus.PAID),
-        ("-5", BillStatus.PAID),
-    ],
-)
-def test_bill_status(owed: str, status: BillStatus) -> None:
-    assert rules.bill_status(total=Decimal("2687.50"), owed=Decimal(owed)) == status
 
 
 def test_a_credit_balance_is_never_due() -> None:
