@@ -22,11 +22,15 @@ class Command(BaseCommand):
         state = "registered" if registered else "already registered"
         self.stdout.write(f"demo bank {BANK_CODE} {state}, keyid {bank.keyid}")
         self.stdout.write("pay a bill through the bank's web service (with the server running):")
-        self.stdout.write("  .venv/bin/simis bank_demo_inquire --bill <bill number>")
-        self.stdout.write("  .venv/bin/simis bank_demo_pay --bill <bill number> --amount 1000 --channel atm")
+        self.stdout.write("  SIMIS_DEMO=true .venv/bin/simis bank_demo_inquire --bill <bill number>")
         self.stdout.write(
-            "  .venv/bin/simis bank_demo_reverse --reference <bank reference> --reason 'card dispute'"
+            "  SIMIS_DEMO=true .venv/bin/simis bank_demo_pay --bill <bill number> --amount 1000 --channel atm"
         )
         self.stdout.write(
-            "  .venv/bin/simis statement_demo_file   # a camt.053 of unpaid bills for Bank statements"
+            "  SIMIS_DEMO=true .venv/bin/simis bank_demo_reverse --reference <bank reference> "
+            "--reason 'card dispute'"
+        )
+        self.stdout.write(
+            "  SIMIS_DEMO=true .venv/bin/simis statement_demo_file   "
+            "# a camt.053 of unpaid bills for Bank statements"
         )

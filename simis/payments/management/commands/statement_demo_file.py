@@ -44,4 +44,4 @@ class Command(BaseCommand):
         out.write_bytes(sample.data)
         self.stdout.write(f"{out}: {len(sample.statement.entries)} entries paying {len(payments)} bills")
         self.stdout.write("import it at Bank statements (as staff), bank DEMO-BANK, or:")
-        self.stdout.write(f"  .venv/bin/simis statement_import --bank DEMO-BANK {out}")
+        self.stdout.write(f"  SIMIS_DEMO=true .venv/bin/simis statement_import --bank DEMO-BANK {out}")
