@@ -44,6 +44,9 @@ CSRF_TRUSTED_ORIGINS = env_list("SIMIS_CSRF_TRUSTED_ORIGINS", [])
 # The public base URL partners sign against (RFC 9421 @target-uri) and WebAuthn's origin.
 SIMIS_PUBLIC_URL = env_str("SIMIS_PUBLIC_URL", "http://localhost:8000")
 
+# Arabic pages print amounts with a point, as Saudi bills and statements do (config/formats/ar).
+FORMAT_MODULE_PATH = ["config.formats"]
+
 INSTALLED_APPS = [
     "simis.core",
     "simis.audit",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simis.contributions import billing, rules
 from simis.contributions.errors import ContributionsError
 from simis.contributions.models import Bill, BillLine, MonthDebt
+from simis.core.contribution_rates import Branch
 from simis.core.dates import add_months, month_end, month_start
 from simis.core.errors import SimisError
 from simis.core.money import Money
@@ -121,17 +122,22 @@ class Calculation:
             )
         elif self.basis.day_basis == rules.DayBasis.CALENDAR_DAYS:
             lines.append(
-                _("Wage billed: %(base)s ÷ %(divisor)s days in the month")
-                % {"base": rules.riyals(self.basis.base), "divisor": self.basis.divisor}
+                _("Wage billed: %(base)s ÷ %(divisor)s days in the month = %(wage)s SAR")
+                % {
+                    "base": rules.riyals(self.basis.base),
+                    "divisor": self.basis.divisor,
+                    "wage": rules.riyals(rules.round_half_up_div(self.basis.base, self.basis.divisor)),
+                }
             )
         else:
             lines.append(_("Whole-month billing (before February 2022): the month's contributory wage"))
+        parties = {"employer": _("employer"), "employee": _("contributor")}
         for share in self.shares:
             lines.append(
                 _("%(branch)s, %(party)s: %(rate)s%% = %(amount)s SAR")
                 % {
-                    "branch": share.branch,
-                    "party": share.party,
+                    "branch": Branch(share.branch).label,
+                    "party": parties.get(share.party, share.party),
                     "rate": share.rate,
                     "amount": share.amount.amount,
                 }
