@@ -231,6 +231,9 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "SIMIS"
+# A code read at the end of its 30-second window arrives in the next one: accept the previous
+# step too (RFC 6238 s. 5.2 allows one step of delay). allauth still refuses a code used twice.
+MFA_TOTP_TOLERANCE = 1
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool(
     "SIMIS_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG or TESTING or DEMO
 )

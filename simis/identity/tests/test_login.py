@@ -3,6 +3,7 @@ staff being held at the enrolment page until they have a second factor."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pyotp
@@ -31,6 +32,24 @@ def test_totp_login_with_a_real_code(client: Client, khalid: Persona) -> None:
     assert client.session["_auth_user_id"] == str(khalid.user.pk)
     assert AuditEntry.objects.filter(action="identity.login_succeeded", actor_id=khalid.user.pk).exists()
     assert AuditEntry.objects.filter(action="identity.mfa_failed").exists()
+
+
+def test_a_code_from_the_previous_window_is_accepted_once_and_older_ones_never(
+    client: Client, khalid: Persona
+) -> None:
+    totp = pyotp.TOTP(khalid.totp_secret)
+    client.post("/accounts/login/", {"login": "khalid", "password": PASSWORD})
+    if time.time() % 30 > 27:  # not across a window's edge between reading the codes and posting
+        time.sleep(30 - time.time() % 30 + 0.1)
+    now = time.time()
+    stale = client.post("/accounts/2fa/authenticate/", {"code": totp.at(now - 60)})
+    assert stale.status_code == 200 and "_auth_user_id" not in client.session
+    late = totp.at(now - 30)
+    assert client.post("/accounts/2fa/authenticate/", {"code": late}).status_code == 302
+    client.logout()
+    client.post("/accounts/login/", {"login": "khalid", "password": PASSWORD})
+    replay = client.post("/accounts/2fa/authenticate/", {"code": late})
+    assert replay.status_code == 200 and "_auth_user_id" not in client.session
 
 
 def _fail(client: Client, username: str = "sara"):  # type: ignore[no-untyped-def]
