@@ -3,6 +3,7 @@ through the typed readers in config/env.py, which refuse malformed values."""
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -241,6 +242,12 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 # The seed's iKey has its own PIN: a security key must verify its holder (PIN or biometric),
 # not merely be present, for registration and for every step-up.
 MFA_WEBAUTHN_USER_VERIFICATION = "required"
+
+# --- Billing (simis/contributions/billing.py) ---
+# A month's lines are computed by this many connections at once on a register of at least
+# SIMIS_BILLING_PARALLEL_FROM contribution periods (one per core, at most four).
+SIMIS_BILLING_PARTS = env_int("SIMIS_BILLING_PARTS", min(4, os.cpu_count() or 1))
+SIMIS_BILLING_PARALLEL_FROM = env_int("SIMIS_BILLING_PARALLEL_FROM", 200_000)
 
 # --- Partner web services (simis/api/README.md) ---
 # SIMIS's response-signing key and its certificate (PEM files). Debug, demo and test runs

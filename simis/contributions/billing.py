@@ -5,19 +5,24 @@ The steps, in one transaction (a month is billed completely or not at all):
 1. **Rate classes.** Contributors who share a regime and covered branches (and GCC home
    country) share their rates; the rule ``simis.core.contribution_rates`` is run once per class
    in Python and each class stored with the parameter readings behind it (``RateClass``).
-2. **Lines.** One ``CREATE TABLE … AS SELECT`` computes every period's line for the month into a
-   new table — PostgreSQL may run it in parallel, where ``INSERT … SELECT`` may not — with the
-   integer formula of ``rules`` (``share_sql``): the days worked at each wage, the class's rates.
-   Periods whose disputed months are under review are left out (RULES §3).
-3. **Adjustments.** Periods the register reports as changed (``Rebill``, filled by the
-   register's change listener) have their earlier months recomputed the same way; where a month
-   now owes something different from everything billed for it so far, the difference is
-   appended as an adjustment line. Issued lines are never rewritten.
-4. The table gets its constraints and indexes and is attached as the month's partition of
-   ``contributions_billline``.
-5. **Bills** are summed from the partition, one per establishment, numbered from a sequence.
-6. **Ledger.** One journal entry per bill, debiting the establishment's contributions due and
-   crediting contribution revenue, written with two statements for all bills.
+2. **Changes taken.** Periods the register reports as changed (``Rebill``, filled by the
+   register's change listener) are taken into this run — before the lines are computed, so a
+   change committed while the run computes stays for the next run.
+3. **Lines.** One ``INSERT … SELECT`` computes every period's line for the month into a new
+   table with the integer formula of ``rules`` (``share_sql``): the days worked at each wage,
+   the class's rates. Periods whose disputed months are under review are left out (RULES §3).
+   On a large register (``SIMIS_BILLING_PARALLEL_FROM`` periods) the statement is split over
+   ``SIMIS_BILLING_PARTS`` connections, each over a slice of the periods' table, all reading
+   this transaction's snapshot (PostgreSQL does not run a ``LATERAL … LIMIT`` in parallel by
+   itself); the table's keys are built at once too.
+4. **Adjustments.** The changed periods have their earlier months recomputed the same way;
+   where a month now owes something different from everything billed for it so far, the
+   difference is appended as an adjustment line. Issued lines are never rewritten.
+5. The table is attached as the month's partition of ``contributions_billline`` (its bounds
+   are a CHECK, so nothing is read again).
+6. **Bills** are summed from the partition, one per establishment, numbered from a sequence.
+7. **Ledger.** One journal entry for the run: each bill debits its establishment's
+   contributions due, revenue is credited once, written in one statement.
 
 The SQL is composed only from this module's table names, enum values and integers; every value
 that comes from outside (months, ids, dates) is a bound parameter.
@@ -28,11 +33,15 @@ and holds its days, divisor and base; ``selectors.line_explain`` rebuilds the ca
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import connection
+import psycopg
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from simis.contributions import rules
 from simis.contributions.errors import ContributionsError
@@ -44,6 +53,7 @@ from simis.core.identifiers import GccCountry
 from simis.core.parameter_table import ParameterReader, Regime
 
 PARTITION_PREFIX = "contributions_billline_"
+STAGE_PREFIX = "contributions_billstage_"
 ENGAGEMENT_PENDING = "pending_review"  # registry EngagementStatus.PENDING_REVIEW
 
 
@@ -120,9 +130,9 @@ def class_rates(key: ClassKey, month: date, read: ParameterReader) -> dict[str, 
     }
 
 
-def rate_classes_prepare(month: date, read: ParameterReader) -> list[int]:
-    """The ids of ``month``'s rate classes under the parameters ``read`` sees, stored once (one
-    read of the month's classes, one insert of those not stored yet)."""
+def rate_classes_prepare(month: date, read: ParameterReader) -> list[RateClass]:
+    """``month``'s rate classes under the parameters ``read`` sees, stored once (one read of the
+    month's classes, one insert of those not stored yet)."""
     first = month_start(month)
 
     def identity(key: ClassKey, versions: list[int]) -> tuple[Any, ...]:
@@ -145,17 +155,18 @@ def rate_classes_prepare(month: date, read: ParameterReader) -> list[int]:
             rc.gcc_extension,
             rc.gcc_country,
             tuple(rc.parameter_version_ids),
-        ): rc.pk
+        ): rc
         for rc in RateClass.objects.filter(month=first)
     }
-    ids, missing = [], []
+    found_classes: list[RateClass] = []
+    missing: list[RateClass] = []
     for key in class_keys():
         rates = class_rates(key, month, read)
         if rates is None:
             continue
         found = stored.get(identity(key, rates["parameter_version_ids"]))
         if found is not None:
-            ids.append(found)
+            found_classes.append(found)
             continue
         missing.append(
             RateClass(
@@ -172,8 +183,7 @@ def rate_classes_prepare(month: date, read: ParameterReader) -> list[int]:
                 rates=rates["rates"],
             )
         )
-    ids.extend(rc.pk for rc in RateClass.objects.bulk_create(missing))
-    return ids
+    return found_classes + RateClass.objects.bulk_create(missing)
 
 
 # --- Lines -------------------------------------------------------------------------------------
@@ -232,11 +242,33 @@ CROSS JOIN LATERAL (SELECT 1 AS days, (w.contributory_wage * 100)::bigint AS bas
 """
 
 
+def _class_arrays(classes: Sequence[RateClass]) -> dict[str, list[Any]]:
+    """The rate classes as bound arrays, joined by ``unnest``: the lines' query does not read the
+    classes' table, so connections that cannot see this transaction's new classes can run it."""
+    return {
+        "rc_id": [rc.pk for rc in classes],
+        "rc_regime": [rc.regime for rc in classes],
+        "rc_annuities": [rc.covers_annuities for rc in classes],
+        "rc_hazards": [rc.covers_occupational_hazards for rc in classes],
+        "rc_unemployment": [rc.covers_unemployment for rc in classes],
+        "rc_gcc": [rc.gcc_extension for rc in classes],
+        "rc_country": [rc.gcc_country for rc in classes],
+        "rc_employer": [rc.employer_units for rc in classes],
+        "rc_employee": [rc.employee_units for rc in classes],
+    }
+
+
 def lines_select(
-    rule: MonthRule, *, bill_month: date, kind: LineKind, class_ids: list[int], only_rebilled: bool = False
+    rule: MonthRule,
+    *,
+    bill_month: date,
+    kind: LineKind,
+    classes: Sequence[RateClass],
+    only_rebilled: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """The SELECT of one month's lines (columns in the partition's order). ``only_rebilled``
-    restricts it to the periods in the run's temporary ``rebill_periods`` table."""
+    restricts it to the periods in the run's temporary ``rebill_periods`` table. It ends with
+    its WHERE clause, so a caller may add a condition with ``AND``."""
     first, last = rule.month, month_end(rule.month)
     divisor = rule.divisor
     if rule.day_basis == rules.DayBasis.CALENDAR_DAYS:
@@ -274,9 +306,12 @@ SELECT %(bill_month)s::date AS bill_month,
                       ORDER BY effective_from DESC
                       LIMIT 1) w
  {span}
-  LEFT JOIN contributions_rateclass rc
-         ON rc.id = ANY(%(classes)s)
-        AND rc.regime = e.coverage_regime
+  LEFT JOIN unnest(%(rc_id)s::integer[], %(rc_regime)s::text[], %(rc_annuities)s::boolean[],
+                   %(rc_hazards)s::boolean[], %(rc_unemployment)s::boolean[], %(rc_gcc)s::boolean[],
+                   %(rc_country)s::text[], %(rc_employer)s::integer[], %(rc_employee)s::integer[])
+            AS rc(id, regime, covers_annuities, covers_occupational_hazards, covers_unemployment,
+                  gcc_extension, gcc_country, employer_units, employee_units)
+         ON rc.regime = e.coverage_regime
         AND rc.covers_annuities = e.covers_annuities
         AND rc.covers_occupational_hazards = e.covers_occupational_hazards
         AND rc.covers_unemployment = e.covers_unemployment
@@ -288,12 +323,19 @@ SELECT %(bill_month)s::date AS bill_month,
             AND e.disputed_from <= %(first)s AND e.disputed_until >= %(first)s)
    {span_filter}
 """
-    params = {"bill_month": bill_month, "first": first, "last": last, "kind": int(kind), "classes": class_ids}
+    params = {"bill_month": bill_month, "first": first, "last": last, "kind": int(kind)}
+    params.update(_class_arrays(classes))
     return sql, params
 
 
 def partition_name(month: date) -> str:
     return f"{PARTITION_PREFIX}{month:%Y%m}"
+
+
+def stage_name(month: date) -> str:
+    """Where parallel parts write a month's lines before the run's transaction takes them in
+    (not under the partitions' prefix: a left-over stage is never taken for a billed month)."""
+    return f"{STAGE_PREFIX}{month:%Y%m}"
 
 
 def execute(sql: str, params: dict[str, Any] | None = None) -> int:
@@ -320,30 +362,141 @@ def leftover_drop(month: date) -> None:
     execute(f"DROP TABLE {table}")
 
 
-def lines_create(rule: MonthRule, class_ids: list[int]) -> int:
-    """Step 2: the month's regular lines into a new table; CON-004 when a billable period
-    falls in no rate class."""
-    table = partition_name(rule.month)
+def _bounds(month: date) -> dict[str, date]:
+    return {"lower": month, "upper": date.fromordinal(month_end(month).toordinal() + 1)}
+
+
+def _table_create_sql(table: str, month: date) -> str:
+    """A month's lines table: the partitioned table's columns (NOT NULL included), the
+    partition's bounds as a CHECK — so attaching it reads nothing — and every regular line
+    in a rate class."""
+    partition = partition_name(month)
+    return (
+        f"CREATE TABLE {table} (LIKE contributions_billline INCLUDING DEFAULTS, "
+        f"CONSTRAINT {partition}_month CHECK (bill_month >= %(lower)s AND bill_month < %(upper)s), "
+        f"CONSTRAINT {partition}_rated CHECK (kind <> {int(LineKind.REGULAR)} OR rate_class_id IS NOT NULL))"
+    )
+
+
+def _indexes_sql(table: str, month: date) -> list[str]:
+    partition = partition_name(month)
+    return [
+        f"CREATE UNIQUE INDEX {partition}_pkey ON {table} (engagement_id, for_month, bill_month)",
+        f"CREATE INDEX {partition}_est ON {table} (establishment_id, for_month)",
+    ]
+
+
+def _unrated(error: BaseException, month: date) -> bool:
+    cause = error if isinstance(error, psycopg.Error) else error.__cause__
+    diag = getattr(cause, "diag", None)
+    return getattr(diag, "constraint_name", None) == f"{partition_name(month)}_rated"
+
+
+def _no_rates(rule: MonthRule, sql: str, params: dict[str, Any]) -> SimisError:
+    """CON-004 with how many billable periods fall in no rate class, and one of them."""
+    count, example = fetch(
+        f"SELECT count(*), min(engagement_id) FROM ({sql}) line WHERE rate_class_id IS NULL", params
+    )[0]
+    return SimisError(ContributionsError.NO_RATES, count=count, month=f"{rule.month:%Y-%m}", example=example)
+
+
+def lines_create(rule: MonthRule, classes: Sequence[RateClass], *, parts: int = 1) -> int:
+    """Step 2: the month's regular lines into a new table with its keys; CON-004 when a billable
+    period falls in no rate class. With ``parts`` > 1 the lines are computed by that many
+    connections at once, each over a slice of the register's pages (``_lines_parallel``);
+    otherwise in this transaction."""
     leftover_drop(rule.month)
-    sql, params = lines_select(rule, bill_month=rule.month, kind=LineKind.REGULAR, class_ids=class_ids)
-    count = execute(f"CREATE TABLE {table} AS {sql}", params)
-    missing = fetch(f"SELECT count(*), min(engagement_id) FROM {table} WHERE rate_class_id IS NULL")[0]
-    if missing[0]:
-        raise SimisError(
-            ContributionsError.NO_RATES, count=missing[0], month=f"{rule.month:%Y-%m}", example=missing[1]
-        )
+    sql, params = lines_select(rule, bill_month=rule.month, kind=LineKind.REGULAR, classes=classes)
+    if parts > 1:
+        return _lines_parallel(rule, sql, params, parts)
+    table = partition_name(rule.month)
+    execute(_table_create_sql(table, rule.month), _bounds(rule.month))
+    try:
+        with transaction.atomic():
+            count = execute(f"INSERT INTO {table} {sql}", params)
+    except IntegrityError as error:
+        if _unrated(error, rule.month):
+            raise _no_rates(rule, sql, params) from error
+        raise
+    for statement in _indexes_sql(table, rule.month):
+        execute(statement)
+    execute(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY USING INDEX {table}_pkey")
     return count
 
 
-def adjustments_append(bill_month: date, months: list[tuple[MonthRule, list[int]]]) -> int:
+_SNAPSHOT = re.compile(r"[0-9A-F]+(-[0-9A-F]+)+")
+
+
+def _lines_parallel(rule: MonthRule, sql: str, params: dict[str, Any], parts: int) -> int:
+    """The month's lines computed by ``parts`` connections at once, each over its slice of the
+    contribution periods' table pages (a TID range), into a stage table they commit; its two
+    indexes are then built at once too. Every part reads the register as this transaction sees
+    it: this transaction's snapshot is exported and each part imports it (as ``pg_dump -j``
+    does), so the lines are exactly those one statement here would write. The stage is taken
+    in by ``partition_attach`` in this transaction; if the run fails it is dropped
+    (``stage_drop``), and any left over is dropped before the next attempt."""
+    month = rule.month
+    stage = stage_name(month)
+    snapshot = fetch("SELECT pg_export_snapshot()")[0][0]
+    if not _SNAPSHOT.fullmatch(snapshot):
+        raise ValueError(f"unexpected snapshot identifier {snapshot!r}")
+    pages = fetch("SELECT pg_relation_size('registry_engagement') / current_setting('block_size')::integer")[
+        0
+    ][0]
+    settings_ = {**connection.get_connection_params(), "autocommit": True}
+    starts = [pages * part // parts for part in range(parts)]
+
+    def connect() -> psycopg.Connection[Any]:
+        return psycopg.connect(**settings_)
+
+    def write(part: int) -> int:
+        bounds = "AND e.ctid >= %(lo)s::tid" + (" AND e.ctid < %(hi)s::tid" if part < parts - 1 else "")
+        limits = {"lo": f"({starts[part]},0)", "hi": f"({starts[part + 1] if part < parts - 1 else 0},0)"}
+        with connect() as conn:
+            conn.autocommit = False
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            with conn.cursor() as cursor:
+                cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                cursor.execute(f"INSERT INTO {stage} {sql} {bounds}", {**params, **limits})
+                written = cursor.rowcount
+            conn.commit()
+            return written
+
+    def build(statement: str) -> None:
+        with connect() as conn:
+            conn.execute(statement)
+
+    try:
+        with connect() as conn:
+            conn.execute(f"DROP TABLE IF EXISTS {stage}")
+            conn.cursor().execute(_table_create_sql(stage, month), _bounds(month))
+        with ThreadPoolExecutor(max_workers=parts) as pool:
+            count = sum(pool.map(write, range(parts)))
+            list(pool.map(build, _indexes_sql(stage, month)))
+    except psycopg.Error as error:
+        if _unrated(error, month):
+            raise _no_rates(rule, sql, params) from error
+        raise DatabaseError(str(error)) from error
+    return count
+
+
+def stage_drop(month: date) -> None:
+    """Drops a failed run's stage (from a connection of its own: the run's has rolled back)."""
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {stage_name(month)}")
+
+
+def adjustments_append(
+    bill_month: date, months: list[tuple[MonthRule, list[RateClass]]], *, staged: bool
+) -> int:
     """Step 3: for each earlier month, what the changed periods owe now minus everything billed
     for them so far, appended where it differs. Periods that no longer exist (a late
     registration refused at review) owe nothing: their billed lines are reversed."""
-    table = partition_name(bill_month)
+    table = stage_name(bill_month) if staged else partition_name(bill_month)
     added = 0
-    for rule, class_ids in months:
+    for rule, classes in months:
         now_sql, params = lines_select(
-            rule, bill_month=bill_month, kind=LineKind.ADJUSTMENT, class_ids=class_ids, only_rebilled=True
+            rule, bill_month=bill_month, kind=LineKind.ADJUSTMENT, classes=classes, only_rebilled=True
         )
         added += execute(
             f"""
@@ -377,34 +530,17 @@ SELECT %(bill_month)s::date, %(first)s::date,
     return added
 
 
-def partition_attach(month: date) -> None:
-    """Step 4: constraints and indexes, then attach. The CHECK lets PostgreSQL attach without
-    scanning the table again."""
+def partition_attach(month: date, *, staged: bool) -> None:
+    """Step 4: the lines table (the stage, when parts wrote it) becomes the month's partition.
+    Its bounds' CHECK lets PostgreSQL attach it without reading it, and is then dropped."""
     table = partition_name(month)
-    following = month_end(month).toordinal() + 1
-    upper = date.fromordinal(following)
-    columns = (
-        "bill_month",
-        "for_month",
-        "establishment_id",
-        "engagement_id",
-        "kind",
-        "days",
-        "divisor",
-        "base",
-    )
-    not_null = ", ".join(f"ALTER COLUMN {c} SET NOT NULL" for c in (*columns, "employer", "employee"))
-    execute(
-        f"ALTER TABLE {table} {not_null}, ADD CONSTRAINT {table}_month "
-        f"CHECK (bill_month >= %(lower)s AND bill_month < %(upper)s)",
-        {"lower": month, "upper": upper},
-    )
-    execute(f"ALTER TABLE {table} ADD PRIMARY KEY (engagement_id, for_month, bill_month)")
-    execute(f"CREATE INDEX {table}_est ON {table} (establishment_id, for_month)")
+    if staged:
+        execute(f"ALTER TABLE {stage_name(month)} RENAME TO {table}")
+        execute(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY USING INDEX {table}_pkey")
     execute(
         f"ALTER TABLE contributions_billline ATTACH PARTITION {table} "
         "FOR VALUES FROM (%(lower)s) TO (%(upper)s)",
-        {"lower": month, "upper": upper},
+        _bounds(month),
     )
     execute(f"ALTER TABLE {table} DROP CONSTRAINT {table}_month")
 

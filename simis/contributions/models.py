@@ -136,8 +136,14 @@ class Bill(models.Model):
         verbose_name=_("establishment"),
     )
     month = models.DateField(_("month"), help_text=_("The month billed (its first day)."))
+    # Kept by statement-level triggers (migration 0014), not a row-by-row foreign key: a run
+    # writes half a million bills, all of one run.
     run = models.ForeignKey(
-        BillingRun, on_delete=models.PROTECT, related_name="+", verbose_name=_("billing run")
+        BillingRun,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("billing run"),
     )
     issued_on = models.DateField(_("issued on"))
     due_on = models.DateField(_("due on"))
@@ -287,8 +293,14 @@ class Posting(models.Model):
     known month by month (fines, oldest-first allocation)."""
 
     id = models.BigAutoField(primary_key=True)
+    # Kept by statement-level triggers (migration 0014): a billing run's or a statement's
+    # entries are written with hundreds of thousands of postings in one statement.
     entry = models.ForeignKey(
-        JournalEntry, on_delete=models.PROTECT, related_name="postings", verbose_name=_("journal entry")
+        JournalEntry,
+        on_delete=models.PROTECT,
+        related_name="postings",
+        db_constraint=False,
+        verbose_name=_("journal entry"),
     )
     establishment_id = models.IntegerField(_("establishment"))
     account = models.CharField(_("account"), max_length=24, choices=Account.choices)

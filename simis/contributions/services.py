@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -38,6 +39,7 @@ from simis.contributions.models import (
     PlanEndReason,
     PlanStatus,
     Posting,
+    RateClass,
     Rebill,
     RunStatus,
 )
@@ -103,9 +105,12 @@ def month_bill(*, month: date, actor: Any = None, today: date | None = None) -> 
         raise SimisError(
             ContributionsError.MONTH_OUT_OF_ORDER, month=f"{first:%Y-%m}", next=f"{expected:%Y-%m}"
         )
+    # Parts of the run on connections of their own read this transaction's snapshot, which
+    # holds no uncommitted change of a caller's: only a run that is its own transaction splits.
+    outermost = not connection.in_atomic_block
     try:
         with transaction.atomic():
-            return _run(first, actor=actor, today=today)
+            return _run(first, actor=actor, today=today, outermost=outermost)
     except SimisError as error:
         if error.code == ContributionsError.RUN_IN_PROGRESS.code:
             raise
@@ -119,6 +124,8 @@ def month_bill(*, month: date, actor: Any = None, today: date | None = None) -> 
 
 
 def _record_failure(month: date, actor: Any, today: date, detail: str) -> None:
+    if not connection.in_atomic_block:
+        billing.stage_drop(month)
     with transaction.atomic():
         run = BillingRun.objects.create(
             month=month,
@@ -134,7 +141,18 @@ def _record_failure(month: date, actor: Any, today: date, detail: str) -> None:
         )
 
 
-def _run(month: date, *, actor: Any, today: date) -> BillingRun:
+def _billing_parts(outermost: bool) -> int:
+    """How many connections compute the lines: ``SIMIS_BILLING_PARTS`` for a register of at
+    least ``SIMIS_BILLING_PARALLEL_FROM`` contribution periods (PostgreSQL's estimate), else 1."""
+    parts = int(settings.SIMIS_BILLING_PARTS)
+    if not outermost or parts < 2:
+        return 1
+    estimate = "SELECT reltuples FROM pg_class WHERE oid = 'registry_engagement'::regclass"
+    periods = billing.fetch(estimate)[0][0]
+    return parts if max(periods, 0) >= settings.SIMIS_BILLING_PARALLEL_FROM else 1
+
+
+def _run(month: date, *, actor: Any, today: date, outermost: bool) -> BillingRun:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_BILLING_LOCK])
         if not cursor.fetchone()[0]:
@@ -155,14 +173,16 @@ def _run(month: date, *, actor: Any, today: date) -> BillingRun:
     )
     with timer.step("rate_classes"):
         rule = billing.month_rule(month, read)
-        class_ids = billing.rate_classes_prepare(month, read)
-    with timer.step("lines"):
-        lines = billing.lines_create(rule, class_ids)
-    with timer.step("adjustments"):
+        classes = billing.rate_classes_prepare(month, read)
+    with timer.step("changes"):
         earlier = _rebill_months(month, read)
-        adjustments = billing.adjustments_append(month, earlier)
+    parts = _billing_parts(outermost)
+    with timer.step("lines"):
+        lines = billing.lines_create(rule, classes, parts=parts)
+    with timer.step("adjustments"):
+        adjustments = billing.adjustments_append(month, earlier, staged=parts > 1)
     with timer.step("attach"):
-        billing.partition_attach(month)
+        billing.partition_attach(month, staged=parts > 1)
     with timer.step("bills"):
         bills = billing.bills_insert(month, run.pk, today, run.due_on)
     with timer.step("ledger"):
@@ -193,12 +213,13 @@ def _run(month: date, *, actor: Any, today: date) -> BillingRun:
             "adjustments": str(run.adjustment_total),
             "parameter_versions": versions,
             "seconds": timer.steps,
+            "parts": parts,
         },
     )
     return run
 
 
-def _rebill_months(month: date, read: Any) -> list[tuple[billing.MonthRule, list[int]]]:
+def _rebill_months(month: date, read: Any) -> list[tuple[billing.MonthRule, list[RateClass]]]:
     """Takes the register's pending changes (deleting them in this transaction) into the
     temporary ``rebill_periods`` table and returns each earlier billed month they reach, with
     its rule and rate classes."""

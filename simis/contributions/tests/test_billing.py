@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from simis.contributions import billing
 from simis.contributions.models import (
@@ -251,6 +251,44 @@ def test_bills_and_postings_are_append_only(register: Register) -> None:
             cursor.execute(*statement)
 
 
+def test_a_bill_names_a_run_and_a_posting_an_entry_that_exist(register: Register) -> None:
+    """The statement-level references of migration 0014 refuse what a foreign key would."""
+    run = month_bill(month=OCT, today=date(2026, 11, 2))
+    bill = Bill.objects.get(establishment=register.nour)
+    entry = JournalEntry.objects.get(source=f"bill-run:{run.pk}")
+    copy_bill = (
+        "INSERT INTO contributions_bill (number, establishment_id, month, run_id, issued_on, due_on,"
+        " contributors, adjustment_lines, employer_amount, employee_amount, adjustment_amount, total)"
+        " SELECT '00000000000000', establishment_id, month + 31, %s, issued_on, due_on, contributors,"
+        " adjustment_lines, employer_amount, employee_amount, adjustment_amount, total"
+        " FROM contributions_bill WHERE id = %s"
+    )
+    pair = (
+        "INSERT INTO contributions_posting"
+        " (entry_id, establishment_id, account, amount, posted_on, reference)"
+        " VALUES (%s, %s, 'bank', 1, '2026-11-02', ''), (%s, %s, 'refunds', -1, '2026-11-02', '')"
+    )
+    refused = (
+        (copy_bill, [run.pk + 1000, bill.pk], 'violates foreign key "contributions_bill_run_id_exists"'),
+        (pair, [entry.pk + 1000, bill.establishment_id] * 2, "contributions_posting_entry_id_exists"),
+        ("DELETE FROM contributions_billingrun WHERE id = %s", [run.pk], "is still referenced"),
+        ("UPDATE contributions_billingrun SET id = id + 1000 WHERE id = %s", [run.pk], "is still referenced"),
+    )
+    for sql, params, message in refused:
+        with (
+            pytest.raises(IntegrityError, match=message),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, params)
+    with transaction.atomic(), connection.cursor() as cursor:  # what names a real run or entry is kept
+        cursor.execute(copy_bill, [run.pk, bill.pk])
+        cursor.execute(pair, [entry.pk, bill.establishment_id] * 2)
+        cursor.execute("UPDATE contributions_billingrun SET error = 'x' WHERE id = %s", [run.pk])
+    other = BillingRun.objects.create(month=NOV, issued_on=OCT, due_on=OCT, status=RunStatus.FAILED)
+    other.delete()  # a run without bills may go
+
+
 def test_an_unbalanced_entry_is_refused_by_the_database(register: Register) -> None:
     month_bill(month=OCT, today=date(2026, 11, 2))
     entry = JournalEntry.objects.first()
@@ -301,6 +339,50 @@ def test_a_failed_run_bills_nothing_and_is_recorded(register: Register) -> None:
     assert failure.value.code == "CON-004"
     assert not Bill.objects.exists() and not BillLine.objects.exists()
     assert BillingRun.objects.get().status == RunStatus.FAILED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lines_computed_in_parts_are_those_of_one_statement(register: Register, settings) -> None:  # type: ignore[no-untyped-def]
+    """On a large register the lines are written by several connections reading the run's
+    snapshot; they must be exactly the lines one statement in the run's transaction writes."""
+    settings.SIMIS_BILLING_PARTS, settings.SIMIS_BILLING_PARALLEL_FROM = 3, 0
+    expected_sql, params = billing.lines_select(
+        billing.month_rule(OCT, _reader()),
+        bill_month=OCT,
+        kind=LineKind.REGULAR,
+        classes=billing.rate_classes_prepare(OCT, _reader()),
+    )
+    expected = sorted(billing.fetch(expected_sql, params))
+    run = month_bill(month=OCT, today=date(2026, 11, 2))
+    assert run.status == RunStatus.DONE and run.lines == len(expected) == 7
+    columns = [field.attname for field in BillLine._meta.concrete_fields]
+    written = BillLine.objects.filter(bill_month=OCT).values_list(*columns)
+    assert sorted(written) == expected
+    assert billing.fetch("SELECT to_regclass(%(t)s)", {"t": billing.stage_name(OCT)})[0][0] is None
+    assert Bill.objects.filter(run=run).count() == 2
+    from simis.audit.models import AuditEntry
+
+    assert AuditEntry.objects.get(action="contributions.month_billed").extra["parts"] == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_in_parts_that_fails_leaves_nothing(register: Register, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SIMIS_BILLING_PARTS, settings.SIMIS_BILLING_PARALLEL_FROM = 2, 0
+    type(register.sara).objects.update(coverage_regime="new_law")
+    with pytest.raises(SimisError) as failure:
+        month_bill(month=date(2024, 6, 1), today=date(2026, 11, 2))
+    assert str(failure.value).startswith("CON-004: 4 contribution periods of 2024-06")
+    assert not Bill.objects.exists() and not BillLine.objects.exists()
+    assert BillingRun.objects.get().status == RunStatus.FAILED
+    assert (
+        billing.fetch("SELECT to_regclass(%(t)s)", {"t": billing.stage_name(date(2024, 6, 1))})[0][0] is None
+    )
+
+
+def _reader():  # type: ignore[no-untyped-def]
+    from simis.core.selectors import parameter_reader, parameter_versions_current
+
+    return parameter_reader(sorted(parameter_versions_current().values()))
 
 
 def test_the_register_reports_its_changes_to_the_next_bill(nour, khalid) -> None:  # type: ignore[no-untyped-def]

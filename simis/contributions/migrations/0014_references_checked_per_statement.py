@@ -1,0 +1,123 @@
+"""A bill's run and a posting's journal entry are checked once per statement instead of once per
+row. PostgreSQL checks a foreign key with one look-up per inserted row, at commit: a billing run
+inserts half a million bills and as many postings, all of one run and one entry, and those
+look-ups took 3–4 s of a 5,000,000-contributor run. The same rule is kept by triggers:
+
+- after an insert of bills (postings), one anti-join of the statement's rows against the runs
+  (entries) refuses any that names none, after locking the named ones ``FOR KEY SHARE`` as a
+  foreign key would, so that no concurrent transaction can delete them before this one commits;
+- a run (entry) that bills (postings) name cannot be deleted nor change its key.
+
+Bills and postings cannot be updated at all (CON-009), so an insert is the only way to name a run
+or an entry. ``TRUNCATE`` is not guarded (nor used outside the test runner's flush).
+
+The bill number's ``varchar_pattern_ops`` index that Django adds to a unique text column is
+dropped too: nothing searches bill numbers by prefix, and a run wrote 483,000 entries into it."""
+
+from django.db import migrations, models
+import django.db.models.deletion
+
+
+def _reference(child: str, column: str, parent: str, noun: str) -> tuple[str, str]:
+    constraint = f"{child}_{column}_exists"
+    forward = f"""
+CREATE FUNCTION {constraint}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    missing bigint;
+BEGIN
+    PERFORM 1 FROM {parent} p WHERE p.id IN (SELECT DISTINCT {column} FROM new_rows) FOR KEY SHARE;
+    SELECT n.{column} INTO missing
+      FROM new_rows n
+     WHERE NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.id = n.{column})
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'insert on table "{child}" violates foreign key "{constraint}"'
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key ({column})=(%s) is not present in table "{parent}".', missing);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER {constraint} AFTER INSERT ON {child}
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {constraint}();
+
+CREATE FUNCTION {parent}_keeps_{noun}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF (TG_OP = 'DELETE' OR NEW.id <> OLD.id)
+       AND EXISTS (SELECT 1 FROM {child} c WHERE c.{column} = OLD.id) THEN
+        RAISE EXCEPTION 'update or delete on table "{parent}" violates foreign key "{constraint}" on table "{child}"'
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (id)=(%s) is still referenced from table "{child}".', OLD.id);
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER {parent}_keeps_{noun} BEFORE DELETE OR UPDATE OF id ON {parent}
+    FOR EACH ROW EXECUTE FUNCTION {parent}_keeps_{noun}();
+"""
+    reverse = f"""
+DROP TRIGGER {parent}_keeps_{noun} ON {parent};
+DROP FUNCTION {parent}_keeps_{noun}();
+DROP TRIGGER {constraint} ON {child};
+DROP FUNCTION {constraint}();
+"""
+    return forward, reverse
+
+
+BILL_RUN = _reference("contributions_bill", "run_id", "contributions_billingrun", "bills")
+POSTING_ENTRY = _reference("contributions_posting", "entry_id", "contributions_journalentry", "postings")
+
+LIKE_INDEX = """
+DO $$
+DECLARE
+    name text;
+BEGIN
+    FOR name IN SELECT indexrelid::regclass::text FROM pg_index
+                 WHERE indrelid = 'contributions_bill'::regclass
+                   AND pg_get_indexdef(indexrelid) LIKE '%varchar_pattern_ops%' LOOP
+        EXECUTE format('DROP INDEX %I', name);
+    END LOOP;
+END;
+$$;
+"""
+LIKE_INDEX_BACK = (
+    "CREATE INDEX contributions_bill_number_4f960328_like ON contributions_bill (number varchar_pattern_ops)"
+)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("contributions", "0013_plan_end_reason_choices")]
+
+    operations = [
+        migrations.AlterField(
+            model_name="bill",
+            name="run",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="contributions.billingrun",
+                verbose_name="billing run",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="posting",
+            name="entry",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="postings",
+                to="contributions.journalentry",
+                verbose_name="journal entry",
+            ),
+        ),
+        migrations.RunSQL(BILL_RUN[0], BILL_RUN[1]),
+        migrations.RunSQL(POSTING_ENTRY[0], POSTING_ENTRY[1]),
+        migrations.RunSQL(LIKE_INDEX, LIKE_INDEX_BACK),
+    ]
