@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from simis.audit.public import audit_record
@@ -296,18 +296,8 @@ def payments_post(payments: Sequence[PaymentIn]) -> list[PaymentPosting]:
         return []
     ledger.accounts_lock(p.establishment_id for p in payments)
     known = {e.source: e for e in JournalEntry.objects.filter(source__in=[p.source for p in payments])}
-    establishments = {p.establishment_id for p in payments}
-    owed: dict[int, list[rules.MonthOwed]] = {e: [] for e in establishments}
-    for row in (
-        MonthDebt.objects.filter(establishment_id__in=establishments)
-        .filter(Q(contributions__gt=0) | Q(penalties__gt=0))
-        .order_by("establishment_id", "month")
-    ):
-        owed[row.establishment_id].append(
-            rules.MonthOwed(
-                row.month, rules.halalas(row.contributions.amount), rules.halalas(row.penalties.amount)
-            )
-        )
+    establishments = sorted({p.establishment_id for p in payments})
+    owed = {e: [] for e in establishments} | _months_owed_of(establishments)
     read = _read()
     drafts: list[tuple[PaymentIn, list[Line], rules.Allocation]] = []
     first_of: dict[str, int] = {}
@@ -422,36 +412,93 @@ def payment_reverse(*, payment_source: str, reversed_on: date, source: str, memo
 
 def credits_apply(*, on: date, establishment_ids: Iterable[int] | None = None) -> int:
     """Spends employers' credit on their debts, oldest month first (after a bill or a fine is
-    posted). Returns how many establishments had credit applied."""
+    posted). Returns how many establishments had credit applied. Set-based like
+    ``payments_post``: after a month's bills every employer holding credit may spend it, so the
+    accounts are locked in one statement, credits and debts read in one each, and the entries
+    and their postings written in one statement each."""
     rows = EmployerCredit.objects.filter(credit__gt=0)
     if establishment_ids is not None:
         rows = rows.filter(establishment_id__in=list(establishment_ids))
     candidates = set(rows.values_list("establishment_id", flat=True))
-    debtors = set(
-        MonthDebt.objects.filter(establishment_id__in=candidates)
-        .filter(Q(contributions__gt=0) | Q(penalties__gt=0))
-        .values_list("establishment_id", flat=True)
-    )
-    applied = 0
-    order = _read()("payment.allocation_order", on, rules.ACCOUNT_REGIME).value
-    for establishment_id in sorted(debtors):
-        ledger.account_lock(establishment_id)
-        credit = ledger.credit_of(establishment_id)
-        owed = ledger.months_owed(establishment_id)
-        if credit <= 0 or not owed:
-            continue
-        allocation = rules.allocate(credit, owed, order)
-        spent = credit - allocation.remainder
-        stamp = JournalEntry.objects.filter(establishment_id=establishment_id).count()
-        ledger.entry_post(
-            kind=EntryKind.CREDIT_APPLIED,
-            source=f"credit:{establishment_id}:{on.isoformat()}:{stamp}",
-            establishment_id=establishment_id,
-            posted_on=on,
-            lines=[Line(Account.EMPLOYER_CREDIT, None, spent), *ledger.settle_lines(allocation)],
+    debtors = sorted(
+        set(
+            MonthDebt.objects.filter(establishment_id__in=candidates)
+            .filter(Q(contributions__gt=0) | Q(penalties__gt=0))
+            .values_list("establishment_id", flat=True)
         )
-        applied += 1
-    return applied
+    )
+    if not debtors:
+        return 0
+    ledger.accounts_lock(debtors)
+    credits = {
+        row.establishment_id: rules.halalas(row.credit.amount)
+        for row in EmployerCredit.objects.filter(establishment_id__in=debtors)
+    }
+    owed = _months_owed_of(debtors)
+    entries_so_far = dict(
+        JournalEntry.objects.filter(establishment_id__in=debtors)
+        .values("establishment_id")
+        .annotate(n=Count("id"))
+        .values_list("establishment_id", "n")
+    )
+    order = _read()("payment.allocation_order", on, rules.ACCOUNT_REGIME).value
+    drafts: list[tuple[int, list[Line]]] = []
+    for establishment_id in debtors:
+        credit = credits.get(establishment_id, 0)
+        if credit <= 0 or not owed.get(establishment_id):
+            continue
+        allocation = rules.allocate(credit, owed[establishment_id], order)
+        spent = credit - allocation.remainder
+        drafts.append(
+            (establishment_id, [Line(Account.EMPLOYER_CREDIT, None, spent), *ledger.settle_lines(allocation)])
+        )
+    entries = JournalEntry.objects.bulk_create(
+        [
+            JournalEntry(
+                kind=EntryKind.CREDIT_APPLIED,
+                source=_credit_source(establishment_id, on, entries_so_far.get(establishment_id, 0)),
+                establishment_id=establishment_id,
+                posted_on=on,
+            )
+            for establishment_id, _lines in drafts
+        ]
+    )
+    Posting.objects.bulk_create(
+        [
+            Posting(
+                entry=entry,
+                establishment_id=establishment_id,
+                account=line.account,
+                month=line.month,
+                amount=Money(rules.riyals(line.amount)),
+                posted_on=on,
+            )
+            for entry, (establishment_id, lines) in zip(entries, drafts, strict=True)
+            for line in lines
+            if line.amount
+        ]
+    )
+    return len(drafts)
+
+
+def _credit_source(establishment_id: int, on: date, entries_so_far: int) -> str:
+    return f"credit:{establishment_id}:{on.isoformat()}:{entries_so_far}"
+
+
+def _months_owed_of(establishment_ids: Sequence[int]) -> dict[int, list[rules.MonthOwed]]:
+    """Each establishment's unpaid months, oldest first, read in one query."""
+    owed: dict[int, list[rules.MonthOwed]] = {}
+    for row in (
+        MonthDebt.objects.filter(establishment_id__in=establishment_ids)
+        .filter(Q(contributions__gt=0) | Q(penalties__gt=0))
+        .order_by("establishment_id", "month")
+    ):
+        owed.setdefault(row.establishment_id, []).append(
+            rules.MonthOwed(
+                row.month, rules.halalas(row.contributions.amount), rules.halalas(row.penalties.amount)
+            )
+        )
+    return owed
 
 
 # --- Late-payment fines (CON-4) ----------------------------------------------------------------

@@ -114,6 +114,26 @@ def test_paying_more_than_owed_leaves_a_credit_spent_on_the_next_bill(billed) ->
     assert account_summary(one.pk).balance == Money("2062.50")
 
 
+def test_the_credit_of_several_employers_is_spent_at_once_each_on_its_own_months(billed) -> None:  # type: ignore[no-untyped-def]
+    one, two = billed
+    three = _employer()  # billed from November only: its credit waits for its first bill
+    paid_on = date(2026, 11, 3)
+    payment_post(establishment_id=one.pk, amount=Money("6000"), paid_on=paid_on, source="p:one")
+    payment_post(establishment_id=two.pk, amount=Money("20000"), paid_on=paid_on, source="p:two")
+    payment_post(establishment_id=three.pk, amount=Money("100"), paid_on=paid_on, source="p:three")
+    # one: 5,375 owed, 625 over; two: 16,125 owed, 3,875 over; three: nothing owed, 100 over.
+    month_bill(month=NOV, today=date(2026, 12, 1))  # spends every credit it can, in one go
+    assert EmployerCredit.objects.get(establishment_id=one.pk).credit == Money(0)
+    assert MonthDebt.objects.get(establishment_id=one.pk, month=NOV).contributions == Money("2062.50")
+    assert EmployerCredit.objects.get(establishment_id=two.pk).credit == Money(0)
+    assert MonthDebt.objects.get(establishment_id=two.pk, month=NOV).contributions == Money("4187.50")
+    assert EmployerCredit.objects.get(establishment_id=three.pk).credit == Money(0)
+    assert MonthDebt.objects.get(establishment_id=three.pk, month=NOV).contributions == Money("2587.50")
+    applied = JournalEntry.objects.filter(kind=EntryKind.CREDIT_APPLIED)
+    assert sorted(applied.values_list("establishment_id", flat=True)) == sorted([one.pk, two.pk, three.pk])
+    assert len(set(applied.values_list("source", flat=True))) == 3
+
+
 def test_a_reversed_payment_makes_the_months_owed_again(billed) -> None:  # type: ignore[no-untyped-def]
     one, _two = billed
     payment_post(establishment_id=one.pk, amount=Money("3000"), paid_on=date(2026, 11, 3), source="p:r")
