@@ -248,6 +248,10 @@ MFA_WEBAUTHN_USER_VERIFICATION = "required"
 # SIMIS_BILLING_PARALLEL_FROM contribution periods (one per core, at most four).
 SIMIS_BILLING_PARTS = env_int("SIMIS_BILLING_PARTS", min(4, os.cpu_count() or 1))
 SIMIS_BILLING_PARALLEL_FROM = env_int("SIMIS_BILLING_PARALLEL_FROM", 200_000)
+# Seconds a billing run's parallel part waits for a lock before it fails the run.
+SIMIS_BILLING_LOCK_TIMEOUT = env_int("SIMIS_BILLING_LOCK_TIMEOUT", 60)
+# Memory for each sort or hash of a billing run (a PostgreSQL size).
+SIMIS_BILLING_WORK_MEM = env_str("SIMIS_BILLING_WORK_MEM", "256MB")
 
 # --- Partner web services (simis/api/README.md) ---
 # SIMIS's response-signing key and its certificate (PEM files). Debug, demo and test runs

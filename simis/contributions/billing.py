@@ -41,6 +41,7 @@ from datetime import date
 from typing import Any
 
 import psycopg
+from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from simis.contributions import rules
@@ -378,12 +379,27 @@ def _table_create_sql(table: str, month: date) -> str:
     )
 
 
-def _indexes_sql(table: str, month: date) -> list[str]:
-    partition = partition_name(month)
+def _indexes_sql(table: str) -> list[str]:
+    """The lines table's key and its establishments' index, named after the table (a stage's
+    are renamed when it becomes the partition)."""
     return [
-        f"CREATE UNIQUE INDEX {partition}_pkey ON {table} (engagement_id, for_month, bill_month)",
-        f"CREATE INDEX {partition}_est ON {table} (establishment_id, for_month)",
+        f"CREATE UNIQUE INDEX {table}_pkey ON {table} (engagement_id, for_month, bill_month)",
+        f"CREATE INDEX {table}_est ON {table} (establishment_id, for_month)",
     ]
+
+
+def sums_name(month: date, *, staged: bool) -> str:
+    """The month's regular lines summed per establishment, made with the lines (a stage's by a
+    connection of its own while the keys are built; otherwise this transaction's temporary
+    table), so that the bills need not read the lines again."""
+    return f"{stage_name(month)}_sums" if staged else "line_sums"
+
+
+def _sums_sql(table: str) -> str:
+    return (
+        "SELECT establishment_id, count(*) AS regular, sum(employer) AS employer, sum(employee) AS employee "
+        f"FROM {table} WHERE kind = {int(LineKind.REGULAR)} GROUP BY establishment_id"
+    )
 
 
 def _unrated(error: BaseException, month: date) -> bool:
@@ -405,10 +421,10 @@ def lines_create(rule: MonthRule, classes: Sequence[RateClass], *, parts: int = 
     period falls in no rate class. With ``parts`` > 1 the lines are computed by that many
     connections at once, each over a slice of the register's pages (``_lines_parallel``);
     otherwise in this transaction."""
-    leftover_drop(rule.month)
     sql, params = lines_select(rule, bill_month=rule.month, kind=LineKind.REGULAR, classes=classes)
     if parts > 1:
         return _lines_parallel(rule, sql, params, parts)
+    leftover_drop(rule.month)
     table = partition_name(rule.month)
     execute(_table_create_sql(table, rule.month), _bounds(rule.month))
     try:
@@ -418,9 +434,12 @@ def lines_create(rule: MonthRule, classes: Sequence[RateClass], *, parts: int = 
         if _unrated(error, rule.month):
             raise _no_rates(rule, sql, params) from error
         raise
-    for statement in _indexes_sql(table, rule.month):
+    for statement in _indexes_sql(table):
         execute(statement)
     execute(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY USING INDEX {table}_pkey")
+    sums = sums_name(rule.month, staged=False)
+    execute(f"DROP TABLE IF EXISTS {sums}")
+    execute(f"CREATE TEMP TABLE {sums} ON COMMIT DROP AS {_sums_sql(table)}")
     return count
 
 
@@ -436,14 +455,17 @@ def _lines_parallel(rule: MonthRule, sql: str, params: dict[str, Any], parts: in
     in by ``partition_attach`` in this transaction; if the run fails it is dropped
     (``stage_drop``), and any left over is dropped before the next attempt."""
     month = rule.month
-    stage = stage_name(month)
+    stage, sums = stage_name(month), sums_name(month, staged=True)
     snapshot = fetch("SELECT pg_export_snapshot()")[0][0]
     if not _SNAPSHOT.fullmatch(snapshot):
         raise ValueError(f"unexpected snapshot identifier {snapshot!r}")
     pages = fetch("SELECT pg_relation_size('registry_engagement') / current_setting('block_size')::integer")[
         0
     ][0]
+    # A part waiting on a lock this transaction holds would wait for ever: it gives up instead.
     settings_ = {**connection.get_connection_params(), "autocommit": True}
+    timeout = f"-c lock_timeout={int(settings.SIMIS_BILLING_LOCK_TIMEOUT) * 1000}"
+    settings_["options"] = f"{settings_.get('options', '')} {timeout}".strip()
     starts = [pages * part // parts for part in range(parts)]
 
     def connect() -> psycopg.Connection[Any]:
@@ -464,15 +486,20 @@ def _lines_parallel(rule: MonthRule, sql: str, params: dict[str, Any], parts: in
 
     def build(statement: str) -> None:
         with connect() as conn:
+            conn.execute("SELECT set_config('work_mem', %s, false)", [settings.SIMIS_BILLING_WORK_MEM])
             conn.execute(statement)
 
     try:
         with connect() as conn:
-            conn.execute(f"DROP TABLE IF EXISTS {stage}")
+            conn.execute(f"DROP TABLE IF EXISTS {stage}, {sums}")
             conn.cursor().execute(_table_create_sql(stage, month), _bounds(month))
+        # Only now: dropping an empty partition locks the partitioned table the stage is made
+        # LIKE, until this transaction ends.
+        leftover_drop(month)
         with ThreadPoolExecutor(max_workers=parts) as pool:
             count = sum(pool.map(write, range(parts)))
-            list(pool.map(build, _indexes_sql(stage, month)))
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            list(pool.map(build, [*_indexes_sql(stage), f"CREATE TABLE {sums} AS {_sums_sql(stage)}"]))
     except psycopg.Error as error:
         if _unrated(error, month):
             raise _no_rates(rule, sql, params) from error
@@ -483,7 +510,7 @@ def _lines_parallel(rule: MonthRule, sql: str, params: dict[str, Any], parts: in
 def stage_drop(month: date) -> None:
     """Drops a failed run's stage (from a connection of its own: the run's has rolled back)."""
     with psycopg.connect(**connection.get_connection_params(), autocommit=True) as conn:
-        conn.execute(f"DROP TABLE IF EXISTS {stage_name(month)}")
+        conn.execute(f"DROP TABLE IF EXISTS {stage_name(month)}, {sums_name(month, staged=True)}")
 
 
 def adjustments_append(
@@ -535,7 +562,10 @@ def partition_attach(month: date, *, staged: bool) -> None:
     Its bounds' CHECK lets PostgreSQL attach it without reading it, and is then dropped."""
     table = partition_name(month)
     if staged:
-        execute(f"ALTER TABLE {stage_name(month)} RENAME TO {table}")
+        stage = stage_name(month)
+        execute(f"ALTER TABLE {stage} RENAME TO {table}")
+        execute(f"ALTER INDEX {stage}_pkey RENAME TO {table}_pkey")
+        execute(f"ALTER INDEX {stage}_est RENAME TO {table}_est")
         execute(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY USING INDEX {table}_pkey")
     execute(
         f"ALTER TABLE contributions_billline ATTACH PARTITION {table} "
@@ -545,27 +575,35 @@ def partition_attach(month: date, *, staged: bool) -> None:
     execute(f"ALTER TABLE {table} DROP CONSTRAINT {table}_month")
 
 
-def bills_insert(month: date, run_id: int, issued_on: date, due_on: date) -> int:
-    """Step 5: one bill per establishment with lines this month. The month's lines are summed
-    per establishment once (a hash aggregate into a temporary table), a block of bill numbers is
+def bills_insert(month: date, run_id: int, issued_on: date, due_on: date, *, staged: bool) -> int:
+    """Step 5: one bill per establishment with lines this month. The regular lines' sums made
+    with them (``sums_name``) and the adjustment lines' (found through the changed periods)
+    are put together per establishment in a temporary table, a block of bill numbers is
     reserved from the sequence in one call — how many the aggregate says — and the bills are
     numbered in establishment order (a ``nextval`` per row would also keep the number function
     from being inlined)."""
+    sums = sums_name(month, staged=staged)
     execute("DROP TABLE IF EXISTS bill_sums")
     count = execute(
         f"""
 CREATE TEMP TABLE bill_sums ON COMMIT DROP AS
-SELECT establishment_id,
-       count(*) FILTER (WHERE kind = {int(LineKind.REGULAR)}) AS regular,
-       count(*) FILTER (WHERE kind = {int(LineKind.ADJUSTMENT)}) AS adjustments,
-       coalesce(sum(employer) FILTER (WHERE kind = {int(LineKind.REGULAR)}), 0) AS employer,
-       coalesce(sum(employee) FILTER (WHERE kind = {int(LineKind.REGULAR)}), 0) AS employee,
-       coalesce(sum(employer + employee) FILTER (WHERE kind = {int(LineKind.ADJUSTMENT)}), 0) AS adjusted,
-       sum(employer + employee) AS total
-  FROM {partition_name(month)}
- GROUP BY establishment_id
+SELECT coalesce(r.establishment_id, a.establishment_id) AS establishment_id,
+       coalesce(r.regular, 0) AS regular,
+       coalesce(a.lines, 0) AS adjustments,
+       coalesce(r.employer, 0) AS employer,
+       coalesce(r.employee, 0) AS employee,
+       coalesce(a.amount, 0) AS adjusted,
+       coalesce(r.employer + r.employee, 0) + coalesce(a.amount, 0) AS total
+  FROM {sums} r
+  FULL JOIN (SELECT l.establishment_id, count(*) AS lines, sum(l.employer + l.employee) AS amount
+               FROM {partition_name(month)} l
+               JOIN rebill_periods p ON p.engagement_id = l.engagement_id
+              WHERE l.kind = {int(LineKind.ADJUSTMENT)}
+              GROUP BY l.establishment_id) a ON a.establishment_id = r.establishment_id
 """
     )
+    if staged:
+        execute(f"DROP TABLE {sums}")
     if not count:
         return 0
     first = fetch(

@@ -161,6 +161,8 @@ def _run(month: date, *, actor: Any, today: date, outermost: bool) -> BillingRun
     if done is not None:  # billed by a run that finished while we waited
         return done
     timer = StepTimer()
+    # The run's sums and the debt table's upsert hash half a million establishments.
+    billing.fetch("SELECT set_config('work_mem', %(size)s, true)", {"size": settings.SIMIS_BILLING_WORK_MEM})
     versions = sorted(parameter_versions_current().values())
     read = parameter_reader(versions)
     due_day = int(read("billing.due_day", month_end(month), rules.ACCOUNT_REGIME).value)
@@ -184,7 +186,7 @@ def _run(month: date, *, actor: Any, today: date, outermost: bool) -> BillingRun
     with timer.step("attach"):
         billing.partition_attach(month, staged=parts > 1)
     with timer.step("bills"):
-        bills = billing.bills_insert(month, run.pk, today, run.due_on)
+        bills = billing.bills_insert(month, run.pk, today, run.due_on, staged=parts > 1)
     with timer.step("ledger"):
         billing.bills_post(month, run.pk, today)
         credits_apply(on=today)

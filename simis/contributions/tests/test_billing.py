@@ -177,6 +177,20 @@ def test_months_are_billed_in_order_and_only_once_ended(register: Register) -> N
 
 
 def test_a_changed_month_is_adjusted_on_the_next_bill_never_rewritten(register: Register) -> None:
+    _changed_month_adjusted(register)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_changed_month_is_adjusted_by_a_run_in_parts_too(register: Register, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SIMIS_BILLING_PARTS, settings.SIMIS_BILLING_PARALLEL_FROM = 2, 0
+    _changed_month_adjusted(register)
+    from simis.audit.models import AuditEntry
+
+    billed = AuditEntry.objects.filter(action="contributions.month_billed")
+    assert [entry.extra["parts"] for entry in billed] == [2, 2]
+
+
+def _changed_month_adjusted(register: Register) -> None:
     month_bill(month=OCT, today=date(2026, 11, 2))
     october = {k: (v.employer, v.employee) for k, v in _lines(OCT).items()}
     # A wage correction from 1 October, a late registration from 5 October, and the period under
@@ -215,6 +229,12 @@ def test_a_changed_month_is_adjusted_on_the_next_bill_never_rewritten(register: 
         Decimal(sum(ln.employer + ln.employee for ln in adjustments.values())) / 100
     )
     assert not billing.fetch("SELECT 1 FROM contributions_rebill"), "the changes were taken"
+    for bill in Bill.objects.all():  # every bill is its lines
+        lines = BillLine.objects.filter(bill_month=bill.month, establishment_id=bill.establishment_id)
+        regular = [ln for ln in lines if ln.kind == LineKind.REGULAR]
+        assert bill.contributors == len(regular) and bill.adjustment_lines == len(lines) - len(regular)
+        assert bill.employer_amount == Money(Decimal(sum(ln.employer for ln in regular)) / 100)
+        assert bill.total == Money(Decimal(sum(ln.employer + ln.employee for ln in lines)) / 100)
 
 
 def test_a_removed_period_is_reversed(register: Register) -> None:
