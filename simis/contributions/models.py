@@ -128,11 +128,13 @@ class Bill(models.Model):
     ask for (CON-5)."""
 
     number = models.CharField(_("bill number"), max_length=14, unique=True)
+    # Kept by statement-level triggers (migration 0015, simis.core.db_references).
     establishment = models.ForeignKey(
         "registry.Establishment",
         on_delete=models.PROTECT,
         related_name="bills",
         db_index=False,  # contributions_bill_est_month leads with it
+        db_constraint=False,
         verbose_name=_("establishment"),
     )
     month = models.DateField(_("month"), help_text=_("The month billed (its first day)."))
@@ -342,8 +344,11 @@ class Posting(models.Model):
 class MonthDebt(models.Model):
     """What an establishment still owes for one contribution month: contributions and fines.
     Kept by the database (a trigger on postings, migration 0005) in the same statement as the
-    postings, so it always equals their sum; fines and oldest-first allocation read it."""
+    postings, so it always equals their sum; fines and oldest-first allocation read it. Keyed by
+    establishment and month, with no surrogate key: a billing run inserts a row for every
+    establishment billed, and every index is written half a million times (migration 0016)."""
 
+    pk = models.CompositePrimaryKey("establishment_id", "month")
     establishment_id = models.IntegerField(_("establishment"))
     month = models.DateField(_("month"))
     contributions = MoneyField(_("contributions due"), default=0)
@@ -352,9 +357,6 @@ class MonthDebt(models.Model):
     class Meta:
         verbose_name = _("debt of a month")
         verbose_name_plural = _("debts of months")
-        constraints = [
-            models.UniqueConstraint(fields=["establishment_id", "month"], name="contributions_monthdebt_key"),
-        ]
         indexes = [
             models.Index(
                 fields=["month", "establishment_id"],

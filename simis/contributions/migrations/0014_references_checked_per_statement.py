@@ -14,64 +14,16 @@ or an entry. ``TRUNCATE`` is not guarded (nor used outside the test runner's flu
 The bill number's ``varchar_pattern_ops`` index that Django adds to a unique text column is
 dropped too: nothing searches bill numbers by prefix, and a run wrote 483,000 entries into it."""
 
-from django.db import migrations, models
 import django.db.models.deletion
+from django.db import migrations, models
+
+from simis.core.db_references import statement_reference_sql
 
 
-def _reference(child: str, column: str, parent: str, noun: str) -> tuple[str, str]:
-    constraint = f"{child}_{column}_exists"
-    forward = f"""
-CREATE FUNCTION {constraint}() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    missing bigint;
-BEGIN
-    PERFORM 1 FROM {parent} p WHERE p.id IN (SELECT DISTINCT {column} FROM new_rows) FOR KEY SHARE;
-    SELECT n.{column} INTO missing
-      FROM new_rows n
-     WHERE NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.id = n.{column})
-     LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'insert on table "{child}" violates foreign key "{constraint}"'
-            USING ERRCODE = 'foreign_key_violation',
-                  DETAIL = format('Key ({column})=(%s) is not present in table "{parent}".', missing);
-    END IF;
-    RETURN NULL;
-END;
-$$;
-CREATE TRIGGER {constraint} AFTER INSERT ON {child}
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION {constraint}();
-
-CREATE FUNCTION {parent}_keeps_{noun}() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF (TG_OP = 'DELETE' OR NEW.id <> OLD.id)
-       AND EXISTS (SELECT 1 FROM {child} c WHERE c.{column} = OLD.id) THEN
-        RAISE EXCEPTION 'update or delete on table "{parent}" violates foreign key "{constraint}" on table "{child}"'
-            USING ERRCODE = 'foreign_key_violation',
-                  DETAIL = format('Key (id)=(%s) is still referenced from table "{child}".', OLD.id);
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        RETURN OLD;
-    END IF;
-    RETURN NEW;
-END;
-$$;
-CREATE TRIGGER {parent}_keeps_{noun} BEFORE DELETE OR UPDATE OF id ON {parent}
-    FOR EACH ROW EXECUTE FUNCTION {parent}_keeps_{noun}();
-"""
-    reverse = f"""
-DROP TRIGGER {parent}_keeps_{noun} ON {parent};
-DROP FUNCTION {parent}_keeps_{noun}();
-DROP TRIGGER {constraint} ON {child};
-DROP FUNCTION {constraint}();
-"""
-    return forward, reverse
-
-
-BILL_RUN = _reference("contributions_bill", "run_id", "contributions_billingrun", "bills")
-POSTING_ENTRY = _reference("contributions_posting", "entry_id", "contributions_journalentry", "postings")
+BILL_RUN = statement_reference_sql("contributions_bill", "run_id", "contributions_billingrun", "bills")
+POSTING_ENTRY = statement_reference_sql(
+    "contributions_posting", "entry_id", "contributions_journalentry", "postings"
+)
 
 LIKE_INDEX = """
 DO $$

@@ -272,14 +272,14 @@ def test_bills_and_postings_are_append_only(register: Register) -> None:
 
 
 def test_a_bill_names_a_run_and_a_posting_an_entry_that_exist(register: Register) -> None:
-    """The statement-level references of migration 0014 refuse what a foreign key would."""
+    """The statement-level references (migrations 0014, 0015) refuse what a foreign key would."""
     run = month_bill(month=OCT, today=date(2026, 11, 2))
     bill = Bill.objects.get(establishment=register.nour)
     entry = JournalEntry.objects.get(source=f"bill-run:{run.pk}")
-    copy_bill = (
+    copy_bill = (  # a copy of the bill for November, under the run and establishment given
         "INSERT INTO contributions_bill (number, establishment_id, month, run_id, issued_on, due_on,"
         " contributors, adjustment_lines, employer_amount, employee_amount, adjustment_amount, total)"
-        " SELECT '00000000000000', establishment_id, month + 31, %s, issued_on, due_on, contributors,"
+        " SELECT '00000000000000', %s, month + 31, %s, issued_on, due_on, contributors,"
         " adjustment_lines, employer_amount, employee_amount, adjustment_amount, total"
         " FROM contributions_bill WHERE id = %s"
     )
@@ -288,11 +288,18 @@ def test_a_bill_names_a_run_and_a_posting_an_entry_that_exist(register: Register
         " (entry_id, establishment_id, account, amount, posted_on, reference)"
         " VALUES (%s, %s, 'bank', 1, '2026-11-02', ''), (%s, %s, 'refunds', -1, '2026-11-02', '')"
     )
+    nour = register.nour.pk
     refused = (
-        (copy_bill, [run.pk + 1000, bill.pk], 'violates foreign key "contributions_bill_run_id_exists"'),
-        (pair, [entry.pk + 1000, bill.establishment_id] * 2, "contributions_posting_entry_id_exists"),
+        (
+            copy_bill,
+            [nour, run.pk + 1000, bill.pk],
+            'violates foreign key "contributions_bill_run_id_exists"',
+        ),
+        (copy_bill, [nour + 1000, run.pk, bill.pk], '"contributions_bill_establishment_id_exists"'),
+        (pair, [entry.pk + 1000, nour] * 2, 'violates foreign key "contributions_posting_entry_id_exists"'),
         ("DELETE FROM contributions_billingrun WHERE id = %s", [run.pk], "is still referenced"),
         ("UPDATE contributions_billingrun SET id = id + 1000 WHERE id = %s", [run.pk], "is still referenced"),
+        ("DELETE FROM registry_establishment WHERE id = %s", [nour], "is still referenced"),
     )
     for sql, params, message in refused:
         with (
@@ -301,12 +308,60 @@ def test_a_bill_names_a_run_and_a_posting_an_entry_that_exist(register: Register
             connection.cursor() as cursor,
         ):
             cursor.execute(sql, params)
-    with transaction.atomic(), connection.cursor() as cursor:  # what names a real run or entry is kept
-        cursor.execute(copy_bill, [run.pk, bill.pk])
-        cursor.execute(pair, [entry.pk, bill.establishment_id] * 2)
+    with transaction.atomic(), connection.cursor() as cursor:  # what names real rows is kept
+        cursor.execute(copy_bill, [nour, run.pk, bill.pk])
+        cursor.execute(pair, [entry.pk, nour] * 2)
         cursor.execute("UPDATE contributions_billingrun SET error = 'x' WHERE id = %s", [run.pk])
     other = BillingRun.objects.create(month=NOV, issued_on=OCT, due_on=OCT, status=RunStatus.FAILED)
     other.delete()  # a run without bills may go
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_an_establishment_waits_for_bills_being_written(register: Register) -> None:
+    """A bill's establishment is not locked when the bill is written (migration 0015): deleting
+    an establishment waits for the transaction writing bills, then sees them."""
+    import threading
+
+    import psycopg
+
+    month_bill(month=OCT, today=date(2026, 11, 2))
+    bill = Bill.objects.get(establishment=register.nour)
+    params = {**connection.get_connection_params(), "autocommit": False}
+    params.pop("cursor_factory", None)
+    writer, deleter = psycopg.connect(**params), psycopg.connect(**params)
+    outcome: list[BaseException | None] = []
+
+    def delete() -> None:
+        try:
+            deleter.execute("DELETE FROM registry_establishment WHERE id = %s", [register.empty.pk])
+            outcome.append(None)
+        except psycopg.Error as error:
+            outcome.append(error)
+        deleter.rollback()
+
+    try:
+        writer.execute(
+            "INSERT INTO contributions_bill (number, establishment_id, month, run_id, issued_on, due_on,"
+            " contributors, adjustment_lines, employer_amount, employee_amount, adjustment_amount, total)"
+            " SELECT '00000000000000', %s, month, run_id, issued_on, due_on, contributors,"
+            " adjustment_lines, employer_amount, employee_amount, adjustment_amount, total"
+            " FROM contributions_bill WHERE id = %s",
+            [register.empty.pk, bill.pk],
+        )
+        waiting = threading.Thread(target=delete)
+        waiting.start()
+        waiting.join(timeout=1.0)
+        assert waiting.is_alive() and not outcome, "the delete waits for the bill's transaction"
+        writer.commit()
+        waiting.join(timeout=10)
+        assert outcome and isinstance(outcome[0], psycopg.errors.ForeignKeyViolation)
+        assert "contributions_bill_establishment_id_exists" in str(outcome[0])
+        deleter.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState):
+            deleter.execute("DELETE FROM registry_establishment WHERE id = %s", [register.badr.pk])
+    finally:
+        writer.close()
+        deleter.close()
 
 
 def test_an_unbalanced_entry_is_refused_by_the_database(register: Register) -> None:
