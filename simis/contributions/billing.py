@@ -10,19 +10,21 @@ The steps, in one transaction (a month is billed completely or not at all):
    change committed while the run computes stays for the next run.
 3. **Lines.** One ``INSERT … SELECT`` computes every period's line for the month into a new
    table with the integer formula of ``rules`` (``share_sql``): the days worked at each wage,
-   the class's rates. Periods whose disputed months are under review are left out (RULES §3).
-   On a large register (``SIMIS_BILLING_PARALLEL_FROM`` periods) the statement is split over
+   the class's rates; the lines are then summed per establishment. Periods whose disputed
+   months are under review are left out (RULES §3). On a large register
+   (``SIMIS_BILLING_PARALLEL_FROM`` periods) the statement is split over
    ``SIMIS_BILLING_PARTS`` connections, each over a slice of the periods' table, all reading
    this transaction's snapshot (PostgreSQL does not run a ``LATERAL … LIMIT`` in parallel by
-   itself); the table's keys are built at once too.
+   itself), and the table's keys are built by two more while the run goes on.
 4. **Adjustments.** The changed periods have their earlier months recomputed the same way;
    where a month now owes something different from everything billed for it so far, the
-   difference is appended as an adjustment line. Issued lines are never rewritten.
-5. The table is attached as the month's partition of ``contributions_billline`` (its bounds
-   are a CHECK, so nothing is read again).
-6. **Bills** are summed from the partition, one per establishment, numbered from a sequence.
-7. **Ledger.** One journal entry for the run: each bill debits its establishment's
-   contributions due, revenue is credited once, written in one statement.
+   difference becomes an adjustment line. Issued lines are never rewritten.
+5. **Bills** are made from the sums, one per establishment, numbered from a sequence.
+6. **Ledger.** One journal entry for the run: each bill debits its establishment's
+   contributions due, revenue is credited once, written in one statement; employers' credit
+   is then spent.
+7. The lines table takes the adjustment lines and is attached as the month's partition of
+   ``contributions_billline`` (its bounds are a CHECK, so nothing is read again).
 
 The SQL is composed only from this module's table names, enum values and integers; every value
 that comes from outside (months, ids, dates) is a bound parameter.
@@ -35,8 +37,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -388,11 +390,8 @@ def _indexes_sql(table: str) -> list[str]:
     ]
 
 
-def sums_name(month: date, *, staged: bool) -> str:
-    """The month's regular lines summed per establishment, made with the lines (a stage's by a
-    connection of its own while the keys are built; otherwise this transaction's temporary
-    table), so that the bills need not read the lines again."""
-    return f"{stage_name(month)}_sums" if staged else "line_sums"
+SUMS = "line_sums"  # the regular lines summed per establishment (a temporary table)
+ADJUSTMENTS = "adjustment_lines"  # the run's adjustment lines, until the partition takes them
 
 
 def _sums_sql(table: str) -> str:
@@ -416,11 +415,39 @@ def _no_rates(rule: MonthRule, sql: str, params: dict[str, Any]) -> SimisError:
     return SimisError(ContributionsError.NO_RATES, count=count, month=f"{rule.month:%Y-%m}", example=example)
 
 
-def lines_create(rule: MonthRule, classes: Sequence[RateClass], *, parts: int = 1) -> int:
-    """Step 2: the month's regular lines into a new table with its keys; CON-004 when a billable
-    period falls in no rate class. With ``parts`` > 1 the lines are computed by that many
-    connections at once, each over a slice of the register's pages (``_lines_parallel``);
-    otherwise in this transaction."""
+@dataclass
+class Lines:
+    """A month's regular lines, written, and summed per establishment in ``SUMS``. Their
+    table's keys may still be building on connections of their own (``keys_wait``)."""
+
+    month: date
+    count: int
+    staged: bool
+    building: list[Future[None]] = field(default_factory=list)
+    pool: ThreadPoolExecutor | None = None
+
+    def keys_wait(self) -> None:
+        """Waits for the keys; a failed build fails the run."""
+        try:
+            for future in self.building:
+                future.result()
+        except psycopg.Error as error:
+            raise DatabaseError(str(error)) from error
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        """Lets the key builds finish (a failed run waits for them before dropping the stage)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        self.building, self.pool = [], None
+
+
+def lines_create(rule: MonthRule, classes: Sequence[RateClass], *, parts: int = 1) -> Lines:
+    """Step 3: the month's regular lines into a new table, summed per establishment; CON-004
+    when a billable period falls in no rate class. With ``parts`` > 1 the lines are computed by
+    that many connections at once, each over a slice of the register's pages
+    (``_lines_parallel``); otherwise in this transaction."""
     sql, params = lines_select(rule, bill_month=rule.month, kind=LineKind.REGULAR, classes=classes)
     if parts > 1:
         return _lines_parallel(rule, sql, params, parts)
@@ -436,26 +463,29 @@ def lines_create(rule: MonthRule, classes: Sequence[RateClass], *, parts: int = 
         raise
     for statement in _indexes_sql(table):
         execute(statement)
-    execute(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY USING INDEX {table}_pkey")
-    sums = sums_name(rule.month, staged=False)
-    execute(f"DROP TABLE IF EXISTS {sums}")
-    execute(f"CREATE TEMP TABLE {sums} ON COMMIT DROP AS {_sums_sql(table)}")
-    return count
+    _sums_make(table)
+    return Lines(rule.month, count, staged=False)
+
+
+def _sums_make(table: str) -> None:
+    execute(f"DROP TABLE IF EXISTS {SUMS}")
+    execute(f"CREATE TEMP TABLE {SUMS} ON COMMIT DROP AS {_sums_sql(table)}")
 
 
 _SNAPSHOT = re.compile(r"[0-9A-F]+(-[0-9A-F]+)+")
 
 
-def _lines_parallel(rule: MonthRule, sql: str, params: dict[str, Any], parts: int) -> int:
+def _lines_parallel(rule: MonthRule, sql: str, params: dict[str, Any], parts: int) -> Lines:
     """The month's lines computed by ``parts`` connections at once, each over its slice of the
-    contribution periods' table pages (a TID range), into a stage table they commit; its two
-    indexes are then built at once too. Every part reads the register as this transaction sees
-    it: this transaction's snapshot is exported and each part imports it (as ``pg_dump -j``
-    does), so the lines are exactly those one statement here would write. The stage is taken
-    in by ``partition_attach`` in this transaction; if the run fails it is dropped
+    contribution periods' table pages (a TID range), into a stage table they commit. Every part
+    reads the register as this transaction sees it: this transaction's snapshot is exported and
+    each part imports it (as ``pg_dump -j`` does), so the lines are exactly those one statement
+    here would write. Then the stage's two keys are built by two connections while this one
+    sums the lines and goes on with the bills and the ledger; ``partition_attach`` waits for
+    the keys and takes the stage in, in this transaction. If the run fails the stage is dropped
     (``stage_drop``), and any left over is dropped before the next attempt."""
     month = rule.month
-    stage, sums = stage_name(month), sums_name(month, staged=True)
+    stage = stage_name(month)
     snapshot = fetch("SELECT pg_export_snapshot()")[0][0]
     if not _SNAPSHOT.fullmatch(snapshot):
         raise ValueError(f"unexpected snapshot identifier {snapshot!r}")
@@ -486,40 +516,46 @@ def _lines_parallel(rule: MonthRule, sql: str, params: dict[str, Any], parts: in
 
     def build(statement: str) -> None:
         with connect() as conn:
-            conn.execute("SELECT set_config('work_mem', %s, false)", [settings.SIMIS_BILLING_WORK_MEM])
             conn.execute(statement)
 
     try:
         with connect() as conn:
-            conn.execute(f"DROP TABLE IF EXISTS {stage}, {sums}")
+            conn.execute(f"DROP TABLE IF EXISTS {stage}")
             conn.cursor().execute(_table_create_sql(stage, month), _bounds(month))
         # Only now: dropping an empty partition locks the partitioned table the stage is made
         # LIKE, until this transaction ends.
         leftover_drop(month)
         with ThreadPoolExecutor(max_workers=parts) as pool:
             count = sum(pool.map(write, range(parts)))
-        with ThreadPoolExecutor(max_workers=3) as pool:
-            list(pool.map(build, [*_indexes_sql(stage), f"CREATE TABLE {sums} AS {_sums_sql(stage)}"]))
     except psycopg.Error as error:
         if _unrated(error, month):
             raise _no_rates(rule, sql, params) from error
         raise DatabaseError(str(error)) from error
-    return count
+    keys = ThreadPoolExecutor(max_workers=2)
+    lines = Lines(month, count, staged=True, pool=keys)
+    lines.building = [keys.submit(build, statement) for statement in _indexes_sql(stage)]
+    try:
+        _sums_make(stage)
+    except BaseException:
+        lines.release()
+        raise
+    return lines
 
 
 def stage_drop(month: date) -> None:
     """Drops a failed run's stage (from a connection of its own: the run's has rolled back)."""
     with psycopg.connect(**connection.get_connection_params(), autocommit=True) as conn:
-        conn.execute(f"DROP TABLE IF EXISTS {stage_name(month)}, {sums_name(month, staged=True)}")
+        conn.execute(f"DROP TABLE IF EXISTS {stage_name(month)}")
 
 
-def adjustments_append(
-    bill_month: date, months: list[tuple[MonthRule, list[RateClass]]], *, staged: bool
-) -> int:
-    """Step 3: for each earlier month, what the changed periods owe now minus everything billed
-    for them so far, appended where it differs. Periods that no longer exist (a late
-    registration refused at review) owe nothing: their billed lines are reversed."""
-    table = stage_name(bill_month) if staged else partition_name(bill_month)
+def adjustments_compute(bill_month: date, months: list[tuple[MonthRule, list[RateClass]]]) -> int:
+    """Step 4: for each earlier month, what the changed periods owe now minus everything billed
+    for them so far, where it differs, into ``ADJUSTMENTS`` (the partition takes them when it
+    is attached). Periods that no longer exist (a late registration refused at review) owe
+    nothing: their billed lines are reversed."""
+    table = ADJUSTMENTS
+    execute(f"DROP TABLE IF EXISTS {table}")
+    execute(f"CREATE TEMP TABLE {table} (LIKE contributions_billline) ON COMMIT DROP")
     added = 0
     for rule, classes in months:
         now_sql, params = lines_select(
@@ -557,16 +593,20 @@ SELECT %(bill_month)s::date, %(first)s::date,
     return added
 
 
-def partition_attach(month: date, *, staged: bool) -> None:
-    """Step 4: the lines table (the stage, when parts wrote it) becomes the month's partition.
-    Its bounds' CHECK lets PostgreSQL attach it without reading it, and is then dropped."""
+def partition_attach(lines: Lines) -> None:
+    """Step 7: once its keys are built, the lines table (the stage, when parts wrote it) takes
+    the adjustment lines and becomes the month's partition. Its bounds' CHECK lets PostgreSQL
+    attach it without reading it, and is then dropped."""
+    month, staged = lines.month, lines.staged
+    lines.keys_wait()
     table = partition_name(month)
     if staged:
         stage = stage_name(month)
         execute(f"ALTER TABLE {stage} RENAME TO {table}")
         execute(f"ALTER INDEX {stage}_pkey RENAME TO {table}_pkey")
         execute(f"ALTER INDEX {stage}_est RENAME TO {table}_est")
-        execute(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY USING INDEX {table}_pkey")
+    execute(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY USING INDEX {table}_pkey")
+    execute(f"INSERT INTO {table} SELECT * FROM {ADJUSTMENTS}")
     execute(
         f"ALTER TABLE contributions_billline ATTACH PARTITION {table} "
         "FOR VALUES FROM (%(lower)s) TO (%(upper)s)",
@@ -575,14 +615,13 @@ def partition_attach(month: date, *, staged: bool) -> None:
     execute(f"ALTER TABLE {table} DROP CONSTRAINT {table}_month")
 
 
-def bills_insert(month: date, run_id: int, issued_on: date, due_on: date, *, staged: bool) -> int:
+def bills_insert(month: date, run_id: int, issued_on: date, due_on: date) -> int:
     """Step 5: one bill per establishment with lines this month. The regular lines' sums made
-    with them (``sums_name``) and the adjustment lines' (found through the changed periods)
-    are put together per establishment in a temporary table, a block of bill numbers is
+    with them (``SUMS``) and the adjustment lines' (``ADJUSTMENTS``) are put together per
+    establishment in a temporary table, a block of bill numbers is
     reserved from the sequence in one call — how many the aggregate says — and the bills are
     numbered in establishment order (a ``nextval`` per row would also keep the number function
     from being inlined)."""
-    sums = sums_name(month, staged=staged)
     execute("DROP TABLE IF EXISTS bill_sums")
     count = execute(
         f"""
@@ -594,16 +633,12 @@ SELECT coalesce(r.establishment_id, a.establishment_id) AS establishment_id,
        coalesce(r.employee, 0) AS employee,
        coalesce(a.amount, 0) AS adjusted,
        coalesce(r.employer + r.employee, 0) + coalesce(a.amount, 0) AS total
-  FROM {sums} r
-  FULL JOIN (SELECT l.establishment_id, count(*) AS lines, sum(l.employer + l.employee) AS amount
-               FROM {partition_name(month)} l
-               JOIN rebill_periods p ON p.engagement_id = l.engagement_id
-              WHERE l.kind = {int(LineKind.ADJUSTMENT)}
-              GROUP BY l.establishment_id) a ON a.establishment_id = r.establishment_id
+  FROM {SUMS} r
+  FULL JOIN (SELECT establishment_id, count(*) AS lines, sum(employer + employee) AS amount
+               FROM {ADJUSTMENTS}
+              GROUP BY establishment_id) a ON a.establishment_id = r.establishment_id
 """
     )
-    if staged:
-        execute(f"DROP TABLE {sums}")
     if not count:
         return 0
     first = fetch(

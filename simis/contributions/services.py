@@ -180,16 +180,20 @@ def _run(month: date, *, actor: Any, today: date, outermost: bool) -> BillingRun
         earlier = _rebill_months(month, read)
     parts = _billing_parts(outermost)
     with timer.step("lines"):
-        lines = billing.lines_create(rule, classes, parts=parts)
-    with timer.step("adjustments"):
-        adjustments = billing.adjustments_append(month, earlier, staged=parts > 1)
-    with timer.step("attach"):
-        billing.partition_attach(month, staged=parts > 1)
-    with timer.step("bills"):
-        bills = billing.bills_insert(month, run.pk, today, run.due_on, staged=parts > 1)
-    with timer.step("ledger"):
-        billing.bills_post(month, run.pk, today)
-        credits_apply(on=today)
+        written = billing.lines_create(rule, classes, parts=parts)
+    try:  # with parts, the lines' keys are built meanwhile; the partition waits for them
+        with timer.step("adjustments"):
+            adjustments = billing.adjustments_compute(month, earlier)
+        with timer.step("bills"):
+            bills = billing.bills_insert(month, run.pk, today, run.due_on)
+        with timer.step("ledger"):
+            billing.bills_post(month, run.pk, today)
+            credits_apply(on=today)
+        with timer.step("attach"):
+            billing.partition_attach(written)
+    finally:
+        written.release()
+    lines = written.count
     totals = billing.run_totals()
     run.status = RunStatus.DONE
     run.finished_at = timezone.now()
