@@ -80,21 +80,26 @@ def entry_post(
         memo=memo[:200],
         bill_id=bill_id,
     )
-    Posting.objects.bulk_create(
-        [
-            Posting(
-                entry=entry,
-                establishment_id=establishment_id,
-                account=line.account,
-                month=line.month,
-                amount=Money(rules.riyals(line.amount)),
-                posted_on=posted_on,
-            )
-            for line in lines
-            if line.amount
-        ]
-    )
+    Posting.objects.bulk_create(postings_make(entry, establishment_id, posted_on, lines))
     return Posted(entry, True)
+
+
+def postings_make(
+    entry: JournalEntry, establishment_id: int, posted_on: date, lines: Sequence[Line]
+) -> list[Posting]:
+    """The entry's postings (unsaved), one for each line that moves money."""
+    return [
+        Posting(
+            entry=entry,
+            establishment_id=establishment_id,
+            account=line.account,
+            month=line.month,
+            amount=Money(rules.riyals(line.amount)),
+            posted_on=posted_on,
+        )
+        for line in lines
+        if line.amount
+    ]
 
 
 def months_owed(establishment_id: int) -> list[rules.MonthOwed]:

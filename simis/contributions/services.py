@@ -336,17 +336,9 @@ def payments_post(payments: Sequence[PaymentIn]) -> list[PaymentPosting]:
     )
     Posting.objects.bulk_create(
         [
-            Posting(
-                entry=entry,
-                establishment_id=payment.establishment_id,
-                account=line.account,
-                month=line.month,
-                amount=Money(rules.riyals(line.amount)),
-                posted_on=payment.paid_on,
-            )
+            posting
             for entry, (payment, lines, _allocation) in zip(entries, drafts, strict=True)
-            for line in lines
-            if line.amount
+            for posting in ledger.postings_make(entry, payment.establishment_id, payment.paid_on, lines)
         ]
     )
     accounts = {"contributions": Account.CONTRIBUTIONS_RECEIVABLE, "penalties": Account.PENALTIES_RECEIVABLE}
@@ -471,17 +463,9 @@ def credits_apply(*, on: date, establishment_ids: Iterable[int] | None = None) -
     )
     Posting.objects.bulk_create(
         [
-            Posting(
-                entry=entry,
-                establishment_id=establishment_id,
-                account=line.account,
-                month=line.month,
-                amount=Money(rules.riyals(line.amount)),
-                posted_on=on,
-            )
+            posting
             for entry, (establishment_id, lines) in zip(entries, drafts, strict=True)
-            for line in lines
-            if line.amount
+            for posting in ledger.postings_make(entry, establishment_id, on, lines)
         ]
     )
     return len(drafts)
