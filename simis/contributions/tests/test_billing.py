@@ -15,8 +15,10 @@ from simis.contributions.models import (
     Bill,
     BillingRun,
     BillLine,
+    EntryKind,
     JournalEntry,
     LineKind,
+    MonthDebt,
     Posting,
     RateClass,
     RunStatus,
@@ -395,6 +397,29 @@ def test_an_unbalanced_entry_is_refused_by_the_database(register: Register) -> N
                 ),
             ]
         )
+
+
+def _big_entry(source: str, establishments: int) -> None:
+    """One entry debiting October's contributions of establishments 1..n (1 SAR each, so
+    the debt trigger's plain-insert path is tried) and crediting revenue, in one statement."""
+    entry = JournalEntry.objects.create(kind=EntryKind.BILL, source=source, posted_on=OCT)
+    billing.execute(
+        "INSERT INTO contributions_posting (entry_id, establishment_id, account, month, amount, posted_on,"
+        " reference) SELECT %(entry)s, n, 'contributions', %(month)s, 1, %(month)s, ''"
+        " FROM generate_series(1, %(n)s) n"
+        " UNION ALL SELECT %(entry)s, 0, 'contribution_revenue', %(month)s, -%(n)s, %(month)s, ''",
+        {"entry": entry.pk, "month": OCT, "n": establishments},
+    )
+
+
+def test_the_debts_of_a_big_statement_are_kept_whether_its_months_are_new_or_not(db) -> None:  # type: ignore[no-untyped-def]
+    _big_entry("test:first", 10_000)  # every key new: inserted plainly
+    assert MonthDebt.objects.filter(month=OCT).count() == 10_000
+    _big_entry("test:second", 10_001)  # 10,000 keys exist: merged
+    debts = dict(MonthDebt.objects.filter(month=OCT).values_list("establishment_id", "contributions"))
+    assert len(debts) == 10_001
+    assert debts[1] == debts[10_000] == Money(2) and debts[10_001] == Money(1)
+    assert sum(d.amount for d in debts.values()) == 20_001
 
 
 def test_bill_numbers_in_sql_and_python_agree(db) -> None:  # type: ignore[no-untyped-def]
