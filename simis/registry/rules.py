@@ -17,7 +17,7 @@ figure can be explained later. Refusals raise ``SimisError`` with a ``RegistryEr
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -54,6 +54,7 @@ _MINIMUMS = {
 }
 _HUNDRED = Decimal(100)
 _TWELVE = Decimal(12)
+_NO_MONEY = Money(0)
 
 
 def _records(readings: Sequence[ParameterReading]) -> dict[str, list[list[Any]]]:
@@ -216,11 +217,16 @@ def regime_derive(
       months *and* were under 50 Hijri years old (the test's reading is the parameter
       ``registration.transitional_age_test``); the others stay **old law** unaffected.
     - **New law** when first covered on or after 3 Jul 2024."""
-    first = min((span.start for span in periods), default=None)
+    if len(periods) == 1:  # a new contributor's
+        first: date | None = periods[0].start
+    else:
+        first = min((span.start for span in periods), default=None)
     old = external_old_law_months > 0 or (first is not None and first < NEW_LAW_START)
-    months = contribution_months_before(periods, NEW_LAW_START) + external_old_law_months
     if not old:
+        # Every period starts on or after the new law's start, so none has a month before it.
+        months = external_old_law_months
         return RegimeDerivation(Regime.NEW_LAW, first, months, external_old_law_months, None, None)
+    months = contribution_months_before(periods, NEW_LAW_START) + external_old_law_months
     reading = read(_AGE_TEST, NEW_LAW_START, Regime.OLD_LAW)
     if reading.value == AgeTest.HIJRI_YEARS:
         below = hijri_age(birth_date, NEW_LAW_START) < TRANSITIONAL_HIJRI_YEARS
@@ -312,46 +318,33 @@ def coverage_derive(
     - GCC nationals: their home country's scheme through the GCC extension, plus occupational
       hazards; neither annuities nor SANED here.
     Ages are counted in ``registration.age_calendar`` (Hijri for the old law, Gregorian for the new)."""
-    base: dict[str, Any] = {
-        "occupational_hazards": True,
-        "nationality": nationality,
-        "regime": regime,
-        "first_covered_on": first_covered_on,
-    }
-    if nationality == NationalityClass.GCC:
-        return Coverage(
-            annuities=False,
-            unemployment=False,
-            gcc_extension=True,
-            gcc_country=str(gcc_country or "").upper(),
-            age_at_first_coverage=None,
-            age_calendar=None,
-            **base,
-        )
-    if nationality == NationalityClass.NON_SAUDI:
-        return Coverage(
-            annuities=False,
-            unemployment=False,
-            gcc_extension=False,
-            gcc_country="",
-            age_at_first_coverage=None,
-            age_calendar=None,
-            **base,
-        )
+    # Made positionally, in the fields' order (annuities, occupational hazards, unemployment,
+    # GCC extension, GCC country, nationality, regime, first covered on, age, age calendar,
+    # readings): a bulk upload derives this for every row.
+    gcc = nationality == NationalityClass.GCC
+    if gcc or nationality == NationalityClass.NON_SAUDI:
+        country = str(gcc_country or "").upper() if gcc else ""
+        return Coverage(False, True, False, gcc, country, nationality, regime, first_covered_on, None, None)
     calendar = read(_AGE_CALENDAR, first_covered_on, regime)
     annuities_limit = read("registration.annuities_entry_age_limit", first_covered_on, regime)
     unemployment_limit = read("registration.unemployment_entry_age_limit", first_covered_on, regime)
-    age = age_in(str(calendar.value), birth_date, first_covered_on)
+    age_calendar = str(calendar.value)
+    age = age_in(age_calendar, birth_date, first_covered_on)
     annuities = age < _number(annuities_limit)
+    unemployment = annuities and age < _number(unemployment_limit)
+    readings = (calendar, annuities_limit, unemployment_limit)
     return Coverage(
-        annuities=annuities,
-        unemployment=annuities and age < _number(unemployment_limit),
-        gcc_extension=False,
-        gcc_country="",
-        age_at_first_coverage=age,
-        age_calendar=str(calendar.value),
-        readings=(calendar, annuities_limit, unemployment_limit),
-        **base,
+        annuities,
+        True,
+        unemployment,
+        False,
+        "",
+        nationality,
+        regime,
+        first_covered_on,
+        age,
+        age_calendar,
+        readings,
     )
 
 
@@ -471,6 +464,66 @@ def contributory_wage(
        ``registration.age50_cap.raise_limit`` per cent, and — when the wage did not change — the
        prior contributory wage. Saudis covered by annuities only (it protects the pension base).
     """
+    first = contributory_wage_first(
+        basic=basic,
+        housing=housing,
+        housing_in_kind=housing_in_kind,
+        regime=regime,
+        covers_annuities=covers_annuities,
+        effective_from=effective_from,
+        read=read,
+    )
+    if prior is None or not covers_annuities:
+        return first
+    readings = list(first.readings)
+
+    def reading(key: str) -> ParameterReading:
+        found = read(key, effective_from, regime)
+        readings.append(found)
+        return found
+
+    if reading("registration.age50_cap.applies").value is not True:
+        return replace(first, readings=tuple(readings))
+    amount = first.amount
+    steps = list(first.steps)
+    cap_age = int(_number(reading("registration.age50_cap.age")))
+    calendar = str(reading("registration.age50_cap.calendar").value)
+    limit = _number(reading("registration.age50_cap.raise_limit"))
+    reached = date_of_age(calendar, birth_date, cap_age)
+    if effective_from.year == reached.year and amount > prior.contributory_wage:
+        amount = prior.contributory_wage
+        steps.append("age50_frozen")
+    elif effective_from.year > reached.year:
+        unchanged = (basic, housing, housing_in_kind) == (
+            prior.basic,
+            prior.housing,
+            prior.housing_in_kind,
+        )
+        if unchanged and amount > prior.contributory_wage:
+            amount = prior.contributory_wage
+            steps.append("age50_unchanged")
+        else:
+            raised = prior.contributory_wage + prior.contributory_wage.percent(limit)
+            if amount > raised:
+                amount = raised
+                steps.append("age50_capped")
+    return replace(first, amount=amount, steps=tuple(steps), readings=tuple(readings))
+
+
+def contributory_wage_first(
+    *,
+    basic: Money,
+    housing: Money,
+    housing_in_kind: bool,
+    regime: Regime,
+    covers_annuities: bool,
+    effective_from: date,
+    read: ParameterReader,
+) -> ContributoryWage:
+    """The contributory wage of a period's first wage — ``contributory_wage`` with no prior
+    wage: steps 1 and 2 only, the same figure and readings. With nothing before it the age-50
+    cap has nothing to hold, so the birth date plays no part: the answer depends on these
+    inputs alone, and a caller deriving many first wages may remember it per these inputs."""
     readings: list[ParameterReading] = []
 
     def reading(key: str) -> ParameterReading:
@@ -480,7 +533,7 @@ def contributory_wage(
 
     mechanism = str(reading(_MECHANISM).value)
     includes_housing = reading("wage.includes_housing_allowance").value is True
-    counted = Money(0)
+    counted = _NO_MONEY
     if includes_housing:
         if housing_in_kind and regime != Regime.NEW_LAW:
             months = _number(reading("wage.in_kind_housing_months"))
@@ -498,29 +551,6 @@ def contributory_wage(
     if amount > ceiling:
         amount = ceiling
         steps.append("capped_at_ceiling")
-
-    if prior is not None and covers_annuities and reading("registration.age50_cap.applies").value is True:
-        cap_age = int(_number(reading("registration.age50_cap.age")))
-        calendar = str(reading("registration.age50_cap.calendar").value)
-        limit = _number(reading("registration.age50_cap.raise_limit"))
-        reached = date_of_age(calendar, birth_date, cap_age)
-        if effective_from.year == reached.year and amount > prior.contributory_wage:
-            amount = prior.contributory_wage
-            steps.append("age50_frozen")
-        elif effective_from.year > reached.year:
-            unchanged = (basic, housing, housing_in_kind) == (
-                prior.basic,
-                prior.housing,
-                prior.housing_in_kind,
-            )
-            if unchanged and amount > prior.contributory_wage:
-                amount = prior.contributory_wage
-                steps.append("age50_unchanged")
-            else:
-                raised = prior.contributory_wage + prior.contributory_wage.percent(limit)
-                if amount > raised:
-                    amount = raised
-                    steps.append("age50_capped")
     return ContributoryWage(
         amount=amount,
         base=base,
@@ -717,7 +747,7 @@ def identity_documents_check(*, nationality: str, documents: Sequence[Document])
         raise SimisError(RegistryError.NO_IDENTITY)
     checked: list[Document] = []
     for doc in documents:
-        kind = IdentityKind(doc.kind)
+        kind = doc.kind if type(doc.kind) is IdentityKind else IdentityKind(doc.kind)
         if kind == IdentityKind.GCC_NATIONAL_ID:
             number = validate_identifier(doc.number, kind, doc.country_alpha2)
             if doc.country != nationality:
@@ -729,11 +759,15 @@ def identity_documents_check(*, nationality: str, documents: Sequence[Document])
         else:
             number = validate_identifier(doc.number, kind)
             country = SAUDI
-        checked.append(Document(kind, number, country, doc.country_alpha2))
-    keys = [(d.kind, d.country, d.number) for d in checked]
-    for position, key in enumerate(keys):
-        if key in keys[:position]:
-            raise SimisError(RegistryError.DUPLICATE_IDENTITY, number=key[2])
+        if kind is doc.kind and number == doc.number and country == doc.country:
+            checked.append(doc)  # already as checked (a bulk upload's rows usually are)
+        else:
+            checked.append(Document(kind, number, country, doc.country_alpha2))
+    if len(checked) > 1:
+        keys = [(d.kind, d.country, d.number) for d in checked]
+        for position, key in enumerate(keys):
+            if key in keys[:position]:
+                raise SimisError(RegistryError.DUPLICATE_IDENTITY, number=key[2])
     kinds = {d.kind for d in checked}
     if nationality == SAUDI:
         if IdentityKind.IQAMA in kinds:
