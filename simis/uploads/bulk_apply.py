@@ -10,9 +10,12 @@ under the chain lock); 100,000 of them take minutes. Here instead:
    (``identity_documents_check``), the regime (``regime_derive``), the minimum age
    (``worker_age_check``), the deadline and retroactive limit (``registration_timing``),
    covered branches (``coverage_derive``) and the contributory wage (``wage_amounts_check``,
-   ``contributory_wage``) — against one parameter snapshot, exactly as one service call reads
-   it. A rule's answer is remembered only where its inputs repeat across a file (the timing of
-   a join date, the check of a set of amounts); everything else is asked row by row.
+   ``contributory_wage_first``: a new period's first wage, which has no prior wage and so no
+   age-50 cap) — against one parameter snapshot, exactly as one service call reads it. A rule's
+   answer is remembered only where all its inputs repeat across a file (the timing of a join
+   date, the check of a set of amounts, the contributory wage of a wage joining on a day);
+   everything else is asked row by row. A test holds every row of a varied file to the rules
+   asked afresh (``tests/test_bulk_checks.py``).
 2. Whether a document is already registered is asked once for the whole file (one query
    over an array of numbers), not once per row.
 3. Ids are drawn from the tables' sequences in one query, and the four tables — persons,
@@ -58,8 +61,10 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
 from datetime import date
+from decimal import Decimal
 from enum import Enum
 from functools import cache, partial
+from itertools import islice
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -85,7 +90,7 @@ from simis.registry.public import (
     ReviewReason,
     Span,
     Wage,
-    contributory_wage,
+    contributory_wage_first,
     coverage_derive,
     identity_documents_check,
     nationality_class,
@@ -98,7 +103,15 @@ from simis.registry.public import (
 from simis.uploads.choices import UploadKind
 from simis.uploads.outcomes import AppliedRow, ApplyContext, ApplyResult
 from simis.uploads.parsing import Table
-from simis.uploads.rows import NewContributorCells, NewContributorInput, Repeats, RowProblem, row_read
+from simis.uploads.rows import (
+    NewContributorCells,
+    NewContributorInput,
+    NewContributorValues,
+    Repeats,
+    RowProblem,
+    new_contributor_values,
+    row_read,
+)
 
 _GENDERS = frozenset(Gender.values)
 _CALENDARS = frozenset(Calendar.values)
@@ -312,10 +325,15 @@ def copy_text(value: Any) -> str:
     return str(value).translate(_COPY_ESCAPES)
 
 
+# What ``json.dumps(…, ensure_ascii=False, separators=(",", ":"))`` writes, without making an
+# encoder per call.
+_json_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _record_text(derivation: Any) -> str:
     """A derivation's stored record (``as_record()``) as JSON, in COPY text — compact: ``jsonb``
     keeps no spacing, and the server parses a tenth less text."""
-    return copy_text(json.dumps(derivation.as_record(), ensure_ascii=False, separators=(",", ":")))
+    return copy_text(_json_encode(derivation.as_record()))
 
 
 class Records:
@@ -403,7 +421,9 @@ def _timing_columns(timing: Any) -> str:
 
 
 class _Remembered:
-    """A rule's answer — its result, or its refusal — per the inputs given."""
+    """A rule's answer — its result, or its refusal — per the inputs given: ``rule(*inputs)``,
+    the inputs being the whole key, so that two calls share an answer only when every input
+    that varies is equal (the others are the checker's, fixed for the file)."""
 
     __slots__ = ("answers", "rule")
 
@@ -411,14 +431,14 @@ class _Remembered:
         self.rule = rule
         self.answers: dict[tuple[Any, ...], tuple[bool, Any]] = {}
 
-    def __call__(self, key: tuple[Any, ...], **inputs: Any) -> Any:
-        answer = self.answers.get(key)
+    def __call__(self, inputs: tuple[Any, ...]) -> Any:
+        answer = self.answers.get(inputs)
         if answer is None:
             try:
-                answer = (True, self.rule(**inputs))
+                answer = (True, self.rule(*inputs))
             except SimisError as error:
                 answer = (False, error)
-            self.answers[key] = answer
+            self.answers[inputs] = answer
         ok, value = answer
         if ok:
             return value
@@ -432,7 +452,13 @@ Lines = tuple[str, str, str, str]
 
 class Checker:
     """The checks ``contributor_register`` makes of a row, in its order and with its codes, and
-    the rows it would write, as COPY text."""
+    the rows it would write, as COPY text.
+
+    Rules whose inputs repeat across a file are asked once per distinct inputs (``_Remembered``:
+    the timing of a join date, the check of a set of amounts, the contributory wage of a first
+    wage — which does not depend on the birth date, ``contributory_wage_first``) together with
+    their columns' text; the others — names, documents, regime, age, covered branches — are
+    asked row by row."""
 
     def __init__(
         self,
@@ -444,48 +470,95 @@ class Checker:
         self.references = references
         self.read = read
         self.registered = registered
-        self.today = context.requested_on
-        self.today_text = self.today.isoformat()
+        today = self.today = context.requested_on
+        today_text = self.today_text = today.isoformat()
         self.now_text = timezone.now().isoformat()
         self.establishment = str(context.establishment.pk)
         self.records = Records()
-        self.timings = _Remembered(registration_timing)
-        self.timing_texts: dict[int, str] = {}
-        self.amounts = _Remembered(wage_amounts_check)
+
+        def timing(join: date, regime: Regime) -> str:
+            found = registration_timing(
+                join_date=join, leave_date=None, requested_on=today, regime=regime, read=read
+            )
+            return f"{_timing_columns(found)}\t{today_text}"
+
+        # Amounts are remembered by their Decimals (cheap to hash; equal exactly when the amounts
+        # are) and given to the rules as Money again.
+        def amounts(basic: Decimal, housing: Decimal, other: Decimal) -> str:
+            wage_amounts_check(basic=Money(basic), housing=Money(housing), other=Money(other))
+            return f"{basic}\t{housing}\t{other}"
+
+        def wage(
+            basic: Decimal, housing: Decimal, in_kind: bool, regime: Regime, annuities: bool, join: date
+        ) -> str:
+            derived = contributory_wage_first(
+                basic=Money(basic),
+                housing=Money(housing),
+                housing_in_kind=in_kind,
+                regime=regime,
+                covers_annuities=annuities,
+                effective_from=join,
+                read=read,
+            )
+            return self.records.text(derived, _wage_columns)
+
+        # The columns alike for every row: a person's registration and creation, a period's
+        # establishment and join date (per date).
+        self.registered_on = f"{self.today_text}\t{self.today_text}\t{self.now_text}\n"
+        self.periods: dict[date, str] = {}
+        self.timings = _Remembered(timing)
+        self.amounts = _Remembered(amounts)
+        self.wages = _Remembered(wage)
         self.spans: dict[date, tuple[Span, ...]] = {}
 
-    def _documents(self, item: NewContributorInput, nationality: Country) -> list[Document]:
+    def _documents(
+        self, identities: Iterable[tuple[str | None, str, str]], nationality: Country
+    ) -> list[Document]:
         documents = []
-        for doc in item.identities:
-            kind = _KINDS.get(doc.kind or "")
+        for kind_text, number, country in identities:
+            kind = _KINDS.get(kind_text or "")
             if kind is None:
-                raise SimisError(IdentifierError.WRONG_KIND, value=str(doc.kind))
+                raise SimisError(IdentifierError.WRONG_KIND, value=str(kind_text))
             if kind is IdentityKind.NATIONAL_ID or kind is IdentityKind.IQAMA:
-                documents.append(Document(kind, doc.number, SAUDI, SAUDI_ALPHA2))
+                documents.append(Document(kind, number, SAUDI, SAUDI_ALPHA2))
                 continue
-            issuer = self.references.country(doc.country) if doc.country else nationality
-            documents.append(Document(kind, doc.number, issuer.code, issuer.alpha2))
-        return list(identity_documents_check(nationality=nationality.code, documents=documents))
+            issuer = self.references.country(country) if country else nationality
+            documents.append(Document(kind, number, issuer.code, issuer.alpha2))
+        return identity_documents_check(nationality=nationality.code, documents=documents)
 
-    def check(self, item: NewContributorInput, ids: tuple[int, int, int] | None) -> Lines | None:
+    def check(self, values: NewContributorValues, ids: tuple[int, int, int] | None) -> Lines | None:
         """The row checked (a refusal raises the service's ``SimisError``); its lines when ``ids``
         are given."""
+        (
+            _row,
+            identities,
+            names,
+            birth,
+            birth_calendar,
+            gender,
+            nationality_code,
+            join,
+            occupation_code,
+            wage,
+            external,
+        ) = values
         # What the service checks before asking whether a document is already registered.
-        names = item.names
-        if not all(
-            part.strip() for part in (names.first_ar, names.family_ar, names.first_en, names.family_en)
-        ):
+        parts = tuple(map(str.strip, names))
+        first_ar, _father_ar, _grandfather_ar, family_ar, first_en, _father_en, _grandfather_en, family_en = (
+            parts
+        )
+        if not (first_ar and family_ar and first_en and family_en):
             raise SimisError(RegistryError.PERSON_NAME_REQUIRED)
-        if item.gender not in _GENDERS:
-            raise SimisError(RegistryError.UNKNOWN_GENDER, value=str(item.gender))
-        if item.external_old_law_months < 0:
+        if gender not in _GENDERS:
+            raise SimisError(RegistryError.UNKNOWN_GENDER, value=str(gender))
+        if external < 0:
             raise SimisError(RegistryError.NEGATIVE_EXTERNAL_MONTHS)
-        if item.birth_date_calendar not in _CALENDARS:
-            raise SimisError(DateError.UNKNOWN_CALENDAR, value=str(item.birth_date_calendar))
+        if birth_calendar not in _CALENDARS:
+            raise SimisError(DateError.UNKNOWN_CALENDAR, value=str(birth_calendar))
         references = self.references
-        nationality = references.country(item.nationality)
-        occupation = references.occupation(item.occupation)
-        documents = self._documents(item, nationality)
+        nationality = references.country(nationality_code)
+        occupation = references.occupation(occupation_code)
+        documents = self._documents(identities, nationality)
         if self.registered:
             for doc in documents:
                 holder = self.registered.get((doc.kind.value, doc.country, doc.number))
@@ -496,18 +569,15 @@ class Checker:
 
         # The regime, age, deadline, covered branches and contributory wage, in the service's order.
         read = self.read
-        birth, join = item.birth_date, item.join_date
         spans = self.spans.get(join)
         if spans is None:
             spans = self.spans[join] = (Span(join),)
         derivation = regime_derive(
-            birth_date=birth, periods=spans, external_old_law_months=item.external_old_law_months, read=read
+            birth_date=birth, periods=spans, external_old_law_months=external, read=read
         )
         regime = derivation.regime
         worker_age_check(birth_date=birth, join_date=join, regime=regime, read=read)
-        timing = self.timings(
-            (join, regime), join_date=join, leave_date=None, requested_on=self.today, regime=regime, read=read
-        )
+        timing_text = self.timings((join, regime))
         coverage = coverage_derive(
             nationality=nationality.nationality,
             gcc_country=nationality.gcc_country,
@@ -516,22 +586,9 @@ class Checker:
             regime=regime,
             read=read,
         )
-        wage = item.wage
-        basic, housing = wage.basic, wage.housing
-        self.amounts(
-            (basic.amount, housing.amount, wage.other.amount), basic=basic, housing=housing, other=wage.other
-        )
-        derived = contributory_wage(
-            basic=basic,
-            housing=housing,
-            housing_in_kind=wage.housing_in_kind,
-            regime=regime,
-            covers_annuities=coverage.annuities,
-            effective_from=join,
-            birth_date=birth,
-            prior=None,
-            read=read,
-        )
+        basic, housing, in_kind = wage.basic.amount, wage.housing.amount, wage.housing_in_kind
+        amounts_text = self.amounts((basic, housing, wage.other.amount))
+        wage_text = self.wages((basic, housing, in_kind, regime, coverage.annuities, join))
         if ids is None:
             return None
 
@@ -539,38 +596,30 @@ class Checker:
         # countries, occupations and document numbers were checked against their lists or
         # formats above (letters and digits), so they need no escaping.
         person, engagement, wage_id = ids
-        records = self.records
-        now, today, establishment = self.now_text, self.today_text, self.establishment
-        join_text = join.isoformat()
-        parts = (
-            names.first_ar.strip(),
-            names.father_ar.strip(),
-            names.grandfather_ar.strip(),
-            names.family_ar.strip(),
-            names.first_en.strip(),
-            names.father_en.strip(),
-            names.grandfather_en.strip(),
-            names.family_en.strip(),
-        )
+        now = self.now_text
         name_texts = "\t".join(parts)
         if name_texts.count("\t") != 7 or "\\" in name_texts or "\n" in name_texts or "\r" in name_texts:
             name_texts = "\t".join(part.translate(_COPY_ESCAPES) for part in parts)
-        # A remembered timing is the same object for every row of its join date.
-        timing_text = self.timing_texts.get(id(timing))
-        if timing_text is None:
-            timing_text = self.timing_texts[id(timing)] = _timing_columns(timing)
-        return (
-            f"{person}\t{name_texts}\t{birth.isoformat()}\t{item.birth_date_calendar}\t"
-            f"{item.gender}\t{nationality.code}\t{item.external_old_law_months}\t"
-            f"{records.text(derivation, _regime_columns)}\t{today}\t{today}\t{now}\n",
-            "".join(
+        if len(documents) == 1:
+            doc = documents[0]
+            identity_lines = f"{person}\t{doc.kind._value_}\t{doc.country}\t{doc.number}\t{now}\n"
+        else:
+            identity_lines = "".join(
                 f"{person}\t{doc.kind._value_}\t{doc.country}\t{doc.number}\t{now}\n" for doc in documents
-            ),
-            f"{engagement}\t{person}\t{establishment}\t{join_text}\t\t{occupation}\t"
-            f"{timing_text}\t{today}\t{records.text(coverage, _coverage_columns)}\t{now}\n",
-            f"{wage_id}\t{engagement}\t{establishment}\t{join_text}\t{basic.amount}\t{housing.amount}\t"
-            f"{wage.other.amount}\t{'t' if wage.housing_in_kind else 'f'}\t{occupation}\t"
-            f"{records.text(derived, _wage_columns)}\t{now}\n",
+            )
+        records = self.records
+        period = self.periods.get(join)
+        if period is None:
+            period = self.periods[join] = f"{self.establishment}\t{join.isoformat()}\t"
+        return (
+            f"{person}\t{name_texts}\t{birth.isoformat()}\t{birth_calendar}\t"
+            f"{gender}\t{nationality.code}\t{external}\t"
+            f"{records.text(derivation, _regime_columns)}\t{self.registered_on}",
+            identity_lines,
+            f"{engagement}\t{person}\t{period}\t{occupation}\t{timing_text}\t"
+            f"{records.text(coverage, _coverage_columns)}\t{now}\n",
+            f"{wage_id}\t{engagement}\t{period}{amounts_text}\t{'t' if in_kind else 'f'}\t{occupation}\t"
+            f"{wage_text}\t{now}\n",
         )
 
 
@@ -600,7 +649,7 @@ class Chunk(NamedTuple):
     shared: tuple[int, tuple[int, ...]] | None = None
 
 
-Item = tuple[int, NewContributorInput | list[RowProblem]]
+Item = tuple[int, NewContributorValues | list[RowProblem]]
 
 
 @cache
@@ -624,45 +673,50 @@ def chunks(
 ) -> Iterator[Chunk]:
     """The rows checked in file order, ``size`` at a time. With ``ids`` (rows to be written) a
     passing row gets the ids of its position in the file and its COPY lines; all or nothing, no
-    more lines are made once a row is refused — nothing will be kept."""
-    refused: list[tuple[int, list[Packed]]] = []
-    applied: list[tuple[int, int, int, int]] = []
-    lines: list[Lines] = []
+    more lines are made once a row is refused — nothing will be kept. A chunk's rows are read
+    first and then checked (reading one row, then checking it, mixes two working sets: about a
+    tenth slower)."""
+    rows = iter(items)
     any_refused = False
-    position = -1
+    done = 0
     # The first chunks are small, so that PostgreSQL has work almost at once; they double up to
     # ``size``. Towards the end of ``total`` rows they shrink again, so that little is left to
     # store once the last row is checked.
     step = min(FIRST_CHUNK_ROWS, size)
-    boundary = step
     refused_alike = [_pack(RowProblem("", refusal))] if refusal is not None else []
-    for position, (number, item) in enumerate(items):
-        if isinstance(item, list):
-            refused.append((number, [_pack(problem) for problem in item]))
-            any_refused = True
-        elif refused_alike:
-            refused.append((number, refused_alike))
-            any_refused = True
-        else:
-            writing = ids is not None and not (all_or_nothing and any_refused)
-            row_ids = (ids[0][position], ids[1][position], ids[2][position]) if writing and ids else None
-            try:
-                made = checker.check(item, row_ids)
-            except SimisError as error:
-                refused.append((number, [_pack(RowProblem("", error))]))
+    check = checker.check
+    while True:
+        batch = list(islice(rows, step))
+        if not batch and done:
+            return
+        refused: list[tuple[int, list[Packed]]] = []
+        applied: list[tuple[int, int, int, int]] = []
+        lines: list[Lines] = []
+        for position, (number, item) in enumerate(batch, done):
+            if isinstance(item, list):
+                refused.append((number, [_pack(problem) for problem in item]))
+                any_refused = True
+            elif refused_alike:
+                refused.append((number, refused_alike))
                 any_refused = True
             else:
-                if made is not None and row_ids is not None:
-                    lines.append(made)
-                    applied.append((item.row, *row_ids))
-        if position + 1 == boundary:
-            yield _chunk(boundary, refused, applied, lines, all_or_nothing and any_refused)
-            refused, applied, lines = [], [], []
-            left = size if total is None else max(FIRST_CHUNK_ROWS, (total - boundary) // 3)
-            step = min(step * 2, size, left)
-            boundary += step
-    if position + 1 != boundary - step or position < 0:
-        yield _chunk(position + 1, refused, applied, lines, all_or_nothing and any_refused)
+                writing = ids is not None and not (all_or_nothing and any_refused)
+                row_ids = (ids[0][position], ids[1][position], ids[2][position]) if writing and ids else None
+                try:
+                    made = check(item, row_ids)
+                except SimisError as error:
+                    refused.append((number, [_pack(RowProblem("", error))]))
+                    any_refused = True
+                else:
+                    if made is not None and row_ids is not None:
+                        lines.append(made)
+                        applied.append((number, *row_ids))
+        done += len(batch)
+        yield _chunk(done, refused, applied, lines, all_or_nothing and any_refused)
+        if len(batch) < step:
+            return
+        left = size if total is None else max(FIRST_CHUNK_ROWS, (total - done) // 3)
+        step = min(step * 2, size, left)
 
 
 def _chunk(
@@ -954,20 +1008,23 @@ _NUMBER_KEYS = ("identity_number", "passport_number")
 def table_items(table: Table) -> Iterator[Item]:
     """Each row of a new-contributors file, read (``rows.NewContributorCells``, or ``row_read``
     for a row with anything wrong with it, which names every problem) and checked against the
-    file's earlier rows (``rows.Repeats``): its typed input, or its problems."""
+    file's earlier rows (``rows.Repeats``): its values (``rows.NewContributorValues``), or its
+    problems."""
     layout = table.layout
     cells_reader = NewContributorCells(layout, table.slots, len(table.columns), table.free)
+    values_read = cells_reader.values
     repeats = Repeats()
+    repeated = repeats.documents_check
     for number, cells in table.rows:
-        built = cells_reader.read(number, cells)
-        if built is None:
+        values = values_read(number, cells)
+        if values is None:
             read, problems = row_read(layout, number, table.values(cells), table.extra_cells(cells))
             if problems or not isinstance(read, NewContributorInput):
                 yield number, problems
                 continue
-            built = read
-        repeated = repeats.check(built)
-        yield number, ([repeated] if repeated is not None else built)
+            values = new_contributor_values(read)
+        problem = repeated(number, values[1])
+        yield number, ([problem] if problem is not None else values)
 
 
 def _table_numbers(table: Table) -> list[str]:

@@ -12,17 +12,24 @@ because a large file repeats the same dates and codes many times.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from operator import itemgetter
+from operator import gt, itemgetter
 from typing import Any, TypeVar
 
 from django.utils import translation
 
-from simis.core.dates import LAST_HIJRI_YEAR, Calendar, parse_date_input
+from simis.core.dates import (
+    FIRST_TYPED_GREGORIAN_YEAR,
+    LAST_HIJRI_YEAR,
+    LAST_TYPED_GREGORIAN_YEAR,
+    Calendar,
+    parse_date_input,
+)
 from simis.core.errors import SimisError
 from simis.core.identifiers import IdentityKind, normalise_digits, normalise_identifier, validate_identifier
 from simis.core.money import Money
@@ -136,6 +143,35 @@ def _calendar(text: str) -> str:
 
 
 calendar_read = lru_cache(maxsize=65536)(_calendar)
+
+# A Gregorian date as most files write it: 1985-03-10 or 10/03/1985 (any of - / . between),
+# digits only, the year one that ``parse_date_input`` takes for Gregorian.
+_GREGORIAN_PLAIN = re.compile(
+    r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})|([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})"
+)
+
+
+def gregorian_plain(text: str) -> date | None:
+    """The date ``date_read`` gives for a plain Gregorian date — digits (Western or
+    Arabic-Indic) and separators only, a year from ``FIRST_TYPED_GREGORIAN_YEAR`` to
+    ``LAST_TYPED_GREGORIAN_YEAR``, a real day — and ``calendar_read`` calls Gregorian; None for
+    anything else, which ``date_read`` reads (or refuses) itself. A large file has a birth date
+    of its own in most rows: the full reader, which looks for calendar marks, direction marks
+    and spaces, costs several times more."""
+    match = _GREGORIAN_PLAIN.fullmatch(normalise_digits(text))
+    if match is None:
+        return None
+    year, month, day, day_first, month_first, year_last = match.groups()
+    if year is None:
+        year, month, day = year_last, month_first, day_first
+    number = int(year)
+    if not (FIRST_TYPED_GREGORIAN_YEAR <= number <= LAST_TYPED_GREGORIAN_YEAR and number > LAST_HIJRI_YEAR):
+        return None
+    try:
+        return date(number, int(month), int(day))
+    except ValueError:
+        return None
+
 
 _ZERO = Money.zero()
 _AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
@@ -526,13 +562,15 @@ class NewContributorCells:
     (``Table.slots``): the value ``row_read`` gives for a row with nothing wrong with it, without
     the per-cell bookkeeping. ``read`` gives None for a row it cannot vouch for — any cell
     missing, too long, unreadable, outside the columns — and the caller reads that row with
-    ``row_read``, which names every problem. A large file is almost all good rows."""
+    ``row_read``, which names every problem. A large file is almost all good rows.
+
+    What a cell reads to is remembered per text (dates, amounts, codes), and a wage per its
+    four cells: a file repeats them many times, and what they read to is immutable."""
 
     def __init__(
         self, layout: Layout, slots: Sequence[tuple[int, str]], width: int, free: Sequence[int]
     ) -> None:
         self.width = width
-        self.free = tuple(free)
         by_key = dict((key, position) for position, key in slots)
         # A key the file has no column for reads the empty cell added after the row's own.
         self.usable = layout.kind == UploadKind.NEW_CONTRIBUTORS and set(layout.keys) <= set(
@@ -541,24 +579,33 @@ class NewContributorCells:
         self.usable = self.usable and all(column.key in by_key for column in layout.required)
         pick = [by_key.get(key, width) for key in _NEW_CONTRIBUTOR_KEYS]
         self.pick = itemgetter(*pick)
-        # Cell lengths checked a group of columns at a time (one limit each); required cells at once.
-        groups: dict[int, list[int]] = {}
+        # Each position's longest text, the empty cell added after the row's own included: a
+        # column's limit; none (0: the cell must be empty) where the header names no column;
+        # any length where a report's result column is ignored.
+        unnamed = set(free)
+        limits = [0 if position in unnamed else sys.maxsize for position in range(width)]
         for position, key in slots:
-            groups.setdefault(layout.by_key[key].max_length, []).append(position)
-        self.limits = tuple((limit, itemgetter(*positions, width)) for limit, positions in groups.items())
+            limits[position] = layout.by_key[key].max_length
+        self.limits = (*limits, 0)
         required = [by_key[column.key] for column in layout.required if column.key in by_key]
         self.required = itemgetter(*required, width) if required else None
         self.kinds = _identity_kinds()
         self.genders = _genders()
         # What cells read to, by their text: a file repeats its dates, amounts and codes.
-        self.dates: dict[str, date] = {}
+        self.dates: dict[str, tuple[date, str]] = {}
         self.amounts: dict[str, Money] = {}
         self.codes: dict[str, str] = {}
+        self.wages: dict[tuple[str, str, str, bool], WageInput] = {}
 
-    def _date(self, text: str) -> date:
+    def _date(self, text: str) -> tuple[date, str]:
+        """The date and the calendar it was written in."""
         found = self.dates.get(text)
         if found is None:
-            found = self.dates[text] = date_read(text)
+            plain = gregorian_plain(text)
+            if plain is not None:
+                found = self.dates[text] = (plain, Calendar.GREGORIAN.value)
+            else:
+                found = self.dates[text] = (date_read(text), calendar_read(text))
         return found
 
     def _amount(self, text: str) -> Money:
@@ -567,6 +614,18 @@ class NewContributorCells:
         found = self.amounts.get(text)
         if found is None:
             found = self.amounts[text] = amount_read(text) or _ZERO
+        return found
+
+    def _wage(self, basic: str, housing: str, other: str, in_kind: bool) -> WageInput:
+        key = (basic, housing, other, in_kind)
+        found = self.wages.get(key)
+        if found is None:
+            found = self.wages[key] = WageInput(
+                basic=self._amount(basic),
+                housing=self._amount(housing),
+                other=self._amount(other),
+                housing_in_kind=in_kind,
+            )
         return found
 
     def _code(self, text: str) -> str:
@@ -578,39 +637,37 @@ class NewContributorCells:
         return found
 
     def read(self, row: int, cells: list[str]) -> NewContributorInput | None:
+        """The row's typed input, or None (see the class)."""
+        values = self.values(row, cells)
+        return None if values is None else new_contributor_input(values)
+
+    def values(self, row: int, cells: list[str]) -> NewContributorValues | None:
+        """What ``read`` gives, as plain values (``NewContributorValues``), or None."""
         if not self.usable:
             return None
         width = self.width
         count = len(cells)
         if count > width:
             return None
-        texts = [cell.strip() for cell in cells]
+        texts = list(map(str.strip, cells))
         if count < width:
             texts.extend([""] * (width - count))
-        for position in self.free:
-            if texts[position]:
-                return None
         texts.append("")  # the cell of every column the file leaves out
-        for limit, group in self.limits:
-            if max(map(len, group(texts))) > limit:
-                return None
+        # A cell longer than its column's limit, or anything where no column is named.
+        if any(map(gt, map(len, texts), self.limits)):
+            return None
         # The empty cell closes the required group: one empty required cell sends the row back.
         if self.required is not None and "" in self.required(texts)[:-1]:
             return None
+        picked = self.pick(texts)
         (
             kind_text,
             number_text,
             country_text,
             passport_text,
             passport_country_text,
-            first_ar,
-            father_ar,
-            grandfather_ar,
-            family_ar,
-            first_en,
-            father_en,
-            grandfather_en,
-            family_en,
+        ) = picked[:5]
+        (
             birth_text,
             gender_text,
             nationality_text,
@@ -621,7 +678,7 @@ class NewContributorCells:
             other_text,
             in_kind_text,
             months_text,
-        ) = self.pick(texts)
+        ) = picked[13:]
         try:
             kind = _known(kind_text, self.kinds) if kind_text else ""
             if kind is None or not (birth_text and join_text):
@@ -629,24 +686,24 @@ class NewContributorCells:
             number = normalise_identifier(number_text) if number_text else ""
             if number and kind in _CHECKED_KINDS:
                 number = validate_identifier(number, kind)
-            identities = [IdentityCell(kind or None, number, self._code(country_text))]
+            identities: tuple[tuple[str | None, str, str], ...] = (
+                (kind or None, number, self._code(country_text)),
+            )
             if passport_text:
-                identities.append(
-                    IdentityCell(
+                identities += (
+                    (
                         IdentityKind.PASSPORT.value,
                         validate_identifier(passport_text, IdentityKind.PASSPORT),
                         self._code(passport_country_text),
-                    )
+                    ),
                 )
-            birth_date = self._date(birth_text)
-            join_date = self._date(join_text)
+            birth_date, birth_calendar = self._date(birth_text)
+            join_date = self._date(join_text)[0]
             gender = _known(gender_text, self.genders) if gender_text else ""
             in_kind = _known(in_kind_text, _YES_NO) if in_kind_text else ""
             if gender is None or in_kind is None:
                 return None
-            basic = self._amount(basic_text)
-            housing = self._amount(housing_text)
-            other = self._amount(other_text)
+            wage = self._wage(basic_text, housing_text, other_text, in_kind == "yes")
         except SimisError:
             return None
         months = 0
@@ -655,28 +712,92 @@ class NewContributorCells:
             if not _WHOLE.fullmatch(cleaned):
                 return None
             months = int(cleaned)
-        return NewContributorInput(
-            row=row,
-            identities=tuple(identities),
-            names=PersonNames(
-                first_ar=first_ar,
-                father_ar=father_ar,
-                grandfather_ar=grandfather_ar,
-                family_ar=family_ar,
-                first_en=first_en,
-                father_en=father_en,
-                grandfather_en=grandfather_en,
-                family_en=family_en,
-            ),
-            birth_date=birth_date,
-            birth_date_calendar=calendar_read(birth_text),
-            gender=gender,
-            nationality=self._code(nationality_text),
-            join_date=join_date,
-            occupation=normalise_digits(occupation_text).strip() if occupation_text else "",
-            wage=WageInput(basic=basic, housing=housing, other=other, housing_in_kind=in_kind == "yes"),
-            external_old_law_months=months,
+        return (
+            row,
+            identities,
+            picked[5:13],  # the names, in ``NewContributorValues``' order: the file's keys' order
+            birth_date,
+            birth_calendar,
+            gender,
+            self._code(nationality_text),
+            join_date,
+            normalise_digits(occupation_text).strip() if occupation_text else "",
+            wage,
+            months,
         )
+
+
+# A new contributor's row as plain values — what ``NewContributorInput`` holds, made and read
+# faster for the rows of a large file: row; documents as (kind, number, country); names (first,
+# father, grandfather and family name in Arabic, then in English); birth date and the calendar
+# it was written in; gender; nationality; join date; occupation; wage; old-law months outside
+# the register.
+NewContributorValues = tuple[
+    int,
+    tuple[tuple[str | None, str, str], ...],
+    tuple[str, ...],
+    date,
+    str,
+    str,
+    str,
+    date,
+    str,
+    WageInput,
+    int,
+]
+
+
+def new_contributor_values(item: NewContributorInput) -> NewContributorValues:
+    names = item.names
+    return (
+        item.row,
+        tuple((doc.kind, doc.number, doc.country) for doc in item.identities),
+        (
+            names.first_ar,
+            names.father_ar,
+            names.grandfather_ar,
+            names.family_ar,
+            names.first_en,
+            names.father_en,
+            names.grandfather_en,
+            names.family_en,
+        ),
+        item.birth_date,
+        item.birth_date_calendar,
+        item.gender,
+        item.nationality,
+        item.join_date,
+        item.occupation,
+        item.wage,
+        item.external_old_law_months,
+    )
+
+
+def new_contributor_input(values: NewContributorValues) -> NewContributorInput:
+    row, identities, names, birth, calendar, gender, nationality, join, occupation, wage, months = values
+    first_ar, father_ar, grandfather_ar, family_ar, first_en, father_en, grandfather_en, family_en = names
+    return NewContributorInput(
+        row=row,
+        identities=tuple(IdentityCell(kind, number, country) for kind, number, country in identities),
+        names=PersonNames(
+            first_ar=first_ar,
+            father_ar=father_ar,
+            grandfather_ar=grandfather_ar,
+            family_ar=family_ar,
+            first_en=first_en,
+            father_en=father_en,
+            grandfather_en=grandfather_en,
+            family_en=family_en,
+        ),
+        birth_date=birth,
+        birth_date_calendar=calendar,
+        gender=gender,
+        nationality=nationality,
+        join_date=join,
+        occupation=occupation,
+        wage=wage,
+        external_old_law_months=months,
+    )
 
 
 # --- Rows against each other ------------------------------------------------------------------------------
@@ -690,6 +811,21 @@ class Repeats:
 
     def __init__(self) -> None:
         self.first: dict[tuple[Any, ...], int] = {}
+
+    def documents_check(
+        self, row: int, identities: Iterable[tuple[str | None, str, str]]
+    ) -> RowProblem | None:
+        """``check`` of a new contributor given as ``NewContributorValues``: its documents'
+        (kind, number, country)."""
+        first = self.first
+        keys = [(kind, number) for kind, number, _country in identities]
+        for key in keys:
+            if key in first:
+                error = SimisError(UploadError.DUPLICATE_PERSON_IN_FILE, row=first[key], number=key[1])
+                return RowProblem("identity_number", error)
+        for key in keys:
+            first[key] = row
+        return None
 
     def check(self, item: RowInput) -> RowProblem | None:
         keys: list[tuple[Any, ...]] = []

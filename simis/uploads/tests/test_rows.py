@@ -7,6 +7,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simis.core.dates import Calendar
 from simis.core.identifiers import IdentityKind
 from simis.core.money import Money
 from simis.uploads.layouts import NEW_CONTRIBUTORS_V1, PERIODS_V1, TERMINATIONS_V1, WAGE_CHANGES_V1
@@ -19,7 +23,12 @@ from simis.uploads.rows import (
     PeriodInput,
     TerminationInput,
     WageChangeInput,
+    calendar_read,
+    date_read,
     duplicates_find,
+    gregorian_plain,
+    new_contributor_input,
+    new_contributor_values,
     row_read,
 )
 from simis.uploads.tests.files import csv_bytes, new_contributor, next_national_id
@@ -263,3 +272,45 @@ def test_the_straight_reader_follows_the_file_s_column_order() -> None:
     number, cells = table.rows[0]
     expected, problems = row_read(table.layout, number, table.values(cells))
     assert problems == [] and straight.read(number, cells) == expected
+
+
+_DIGIT_SETS = ("0123456789", "٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹")
+
+
+@given(
+    st.one_of(
+        # Dates as files write them, in every digit set, plausible or not, real or not.
+        st.builds(
+            lambda year, month, day, separators, day_first, digits: (
+                f"{day:0{2 if day_first else 1}}{separators[0]}{month:02}{separators[1]}{year}"
+                if day_first
+                else f"{year}{separators[0]}{month}{separators[1]}{day:02}"
+            ).translate(str.maketrans("0123456789", digits)),
+            st.integers(1300, 2200),
+            st.integers(0, 13),
+            st.integers(0, 32),
+            st.tuples(st.sampled_from("-/. "), st.sampled_from("-/.")),
+            st.booleans(),
+            st.sampled_from(_DIGIT_SETS),
+        ),
+        # And anything else.
+        st.text(alphabet="0123456789٠١٢٣٤-/. هـHGm\u200f", max_size=14),
+    )
+)
+def test_plain_gregorian_dates_read_as_the_full_reader_reads_them(text: str) -> None:
+    found = gregorian_plain(text)
+    if found is not None:
+        assert found == date_read(text)
+        assert calendar_read(text) == Calendar.GREGORIAN.value
+
+
+def test_a_new_contributor_s_values_give_its_input_back() -> None:
+    row = new_contributor(passport_number="A1234567", passport_country="IND")
+    table = table_read(csv_bytes(NEW_CONTRIBUTORS_V1, [row]), "f.csv", "new_contributors")
+    number, cells = table.rows[0]
+    straight = NewContributorCells(table.layout, table.slots, len(table.columns), table.free)
+    values = straight.values(number, cells)
+    assert values is not None
+    item = new_contributor_input(values)
+    assert new_contributor_values(item) == values
+    assert item == row_read(table.layout, number, table.values(cells))[0]
