@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from simis.core.contribution_rates import NationalityClass
@@ -738,6 +739,15 @@ class Document:
     country_alpha2: str = ""
 
 
+@lru_cache(maxsize=1 << 14)
+def identity_number_check(number: str, kind: IdentityKind | str, country_alpha2: str | None = None) -> str:
+    """An identity number checked and normalised by ``core.identifiers.validate_identifier``
+    (``country_alpha2`` for a GCC national ID), or its refusal — remembered per exact inputs (a
+    refusal is not remembered: it is raised again). A bulk upload checks each row's numbers as
+    it reads the file and again, a few thousand rows later, in ``identity_documents_check``."""
+    return validate_identifier(number, kind, country_alpha2)
+
+
 def identity_documents_check(*, nationality: str, documents: Sequence[Document]) -> list[Document]:
     """The documents validated and normalised (``core.identifiers``). A Saudi is registered with
     the national ID (never an iqama); anyone else never with a national ID but with an iqama, a
@@ -749,15 +759,15 @@ def identity_documents_check(*, nationality: str, documents: Sequence[Document])
     for doc in documents:
         kind = doc.kind if type(doc.kind) is IdentityKind else IdentityKind(doc.kind)
         if kind == IdentityKind.GCC_NATIONAL_ID:
-            number = validate_identifier(doc.number, kind, doc.country_alpha2)
+            number = identity_number_check(doc.number, kind, doc.country_alpha2)
             if doc.country != nationality:
                 raise SimisError(RegistryError.GCC_ID_NOT_NATIONAL, country=doc.country)
             country = doc.country
         elif kind == IdentityKind.PASSPORT:
-            number = validate_identifier(doc.number, kind)
+            number = identity_number_check(doc.number, kind)
             country = doc.country or nationality
         else:
-            number = validate_identifier(doc.number, kind)
+            number = identity_number_check(doc.number, kind)
             country = SAUDI
         if kind is doc.kind and number == doc.number and country == doc.country:
             checked.append(doc)  # already as checked (a bulk upload's rows usually are)

@@ -33,7 +33,7 @@ from simis.core.dates import (
 from simis.core.errors import SimisError
 from simis.core.identifiers import IdentityKind, normalise_digits, normalise_identifier, validate_identifier
 from simis.core.money import Money
-from simis.registry.public import Gender, LeaveReason, PersonNames, WageInput
+from simis.registry.public import Gender, LeaveReason, PersonNames, WageInput, identity_number_check
 from simis.uploads.choices import UploadKind
 from simis.uploads.errors import UploadError
 from simis.uploads.layouts import Column, Layout
@@ -685,7 +685,7 @@ class NewContributorCells:
                 return None
             number = normalise_identifier(number_text) if number_text else ""
             if number and kind in _CHECKED_KINDS:
-                number = validate_identifier(number, kind)
+                number = identity_number_check(number, kind)
             identities: tuple[tuple[str | None, str, str], ...] = (
                 (kind or None, number, self._code(country_text)),
             )
@@ -693,7 +693,7 @@ class NewContributorCells:
                 identities += (
                     (
                         IdentityKind.PASSPORT.value,
-                        validate_identifier(passport_text, IdentityKind.PASSPORT),
+                        identity_number_check(passport_text, IdentityKind.PASSPORT),
                         self._code(passport_country_text),
                     ),
                 )
