@@ -16,11 +16,13 @@ Then, for the month before ``--as-of``, ``--runs`` times:
 - **a plain per-person INSERT**: ``INSERT … SELECT`` of one line per period with ``numeric``
   arithmetic (wage × rate ÷ 100 per party) into an unindexed table — what the issue calls the
   naive way, for scale;
-- **the billing run** (``month_bill``): rate classes, every line by the integer formula with
-  days worked and wage changes inside the month, the partition attached with its keys and
-  index, one bill per establishment with its number, one balanced journal entry per bill with
-  its postings, the debt table kept by trigger, credits applied, one audit entry, commit;
-  afterwards the run's rows are removed (TRUNCATE, DROP of the partition) for the next round.
+- **the billing run** (``month_bill``): rate classes, the register's changes, every line by
+  the integer formula with days worked and wage changes inside the month (on this register
+  size written by ``SIMIS_BILLING_PARTS`` connections from the run's snapshot), the lines'
+  keys and sums, one bill per establishment with its number, one balanced journal entry for
+  the run with a posting per bill, the debt table kept by trigger, credits spent, the
+  partition attached, one audit entry, commit; afterwards the run's rows are removed
+  (TRUNCATE, DROP of the partition) for the next round.
 
 It prints seconds, contributors (lines) per second, the run's steps and the ratios run ÷
 baseline and naive ÷ baseline. The scratch database is dropped at the end unless ``--keep``.
