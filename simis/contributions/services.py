@@ -303,7 +303,8 @@ def payments_post(payments: Sequence[PaymentIn]) -> list[PaymentPosting]:
     ledger.accounts_lock(p.establishment_id for p in payments)
     known = {e.source: e for e in JournalEntry.objects.filter(source__in=[p.source for p in payments])}
     establishments = sorted({p.establishment_id for p in payments})
-    owed = {e: [] for e in establishments} | _months_owed_of(establishments)
+    owed: dict[int, list[rules.MonthOwed]] = {e: [] for e in establishments}
+    owed.update(_months_owed_of(establishments))
     read = _read()
     drafts: list[tuple[PaymentIn, list[Line], rules.Allocation]] = []
     first_of: dict[str, int] = {}
