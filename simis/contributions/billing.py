@@ -473,6 +473,7 @@ def _sums_make(table: str) -> None:
 
 
 _SNAPSHOT = re.compile(r"[0-9A-F]+(-[0-9A-F]+)+")
+_PAGES_SQL = "SELECT pg_relation_size('registry_engagement') / current_setting('block_size')::integer"
 
 
 def _lines_parallel(rule: MonthRule, sql: str, params: dict[str, Any], parts: int) -> Lines:
@@ -489,9 +490,7 @@ def _lines_parallel(rule: MonthRule, sql: str, params: dict[str, Any], parts: in
     snapshot = fetch("SELECT pg_export_snapshot()")[0][0]
     if not _SNAPSHOT.fullmatch(snapshot):
         raise ValueError(f"unexpected snapshot identifier {snapshot!r}")
-    pages = fetch("SELECT pg_relation_size('registry_engagement') / current_setting('block_size')::integer")[
-        0
-    ][0]
+    pages = fetch(_PAGES_SQL)[0][0]
     # A part waiting on a lock this transaction holds would wait for ever: it gives up instead.
     settings_ = {**connection.get_connection_params(), "autocommit": True}
     timeout = f"-c lock_timeout={int(settings.SIMIS_BILLING_LOCK_TIMEOUT) * 1000}"
