@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
+from django.db.models import Q
 
 from simis.contributions import rules
 from simis.contributions.models import Account, EmployerCredit, EntryKind, JournalEntry, MonthDebt, Posting
@@ -104,14 +105,24 @@ def postings_make(
 
 def months_owed(establishment_id: int) -> list[rules.MonthOwed]:
     """The establishment's unpaid months, oldest first (contributions and fines, in halalas)."""
-    rows = MonthDebt.objects.filter(establishment_id=establishment_id).order_by("month")
-    return [
-        rules.MonthOwed(
-            row.month, rules.halalas(row.contributions.amount), rules.halalas(row.penalties.amount)
+    return months_owed_of([establishment_id]).get(establishment_id, [])
+
+
+def months_owed_of(establishment_ids: Sequence[int]) -> dict[int, list[rules.MonthOwed]]:
+    """Each establishment's unpaid months, oldest first, read in one query (establishments
+    owing nothing are absent)."""
+    owed: dict[int, list[rules.MonthOwed]] = {}
+    for row in (
+        MonthDebt.objects.filter(establishment_id__in=establishment_ids)
+        .filter(Q(contributions__gt=0) | Q(penalties__gt=0))
+        .order_by("establishment_id", "month")
+    ):
+        owed.setdefault(row.establishment_id, []).append(
+            rules.MonthOwed(
+                row.month, rules.halalas(row.contributions.amount), rules.halalas(row.penalties.amount)
+            )
         )
-        for row in rows
-        if row.contributions.amount > 0 or row.penalties.amount > 0
-    ]
+    return owed
 
 
 def credit_of(establishment_id: int) -> int:

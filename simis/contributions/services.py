@@ -304,7 +304,7 @@ def payments_post(payments: Sequence[PaymentIn]) -> list[PaymentPosting]:
     known = {e.source: e for e in JournalEntry.objects.filter(source__in=[p.source for p in payments])}
     establishments = sorted({p.establishment_id for p in payments})
     owed: dict[int, list[rules.MonthOwed]] = {e: [] for e in establishments}
-    owed.update(_months_owed_of(establishments))
+    owed.update(ledger.months_owed_of(establishments))
     read = _read()
     drafts: list[tuple[PaymentIn, list[Line], rules.Allocation]] = []
     first_of: dict[str, int] = {}
@@ -433,7 +433,7 @@ def credits_apply(*, on: date, establishment_ids: Iterable[int] | None = None) -
         row.establishment_id: rules.halalas(row.credit.amount)
         for row in EmployerCredit.objects.filter(establishment_id__in=debtors)
     }
-    owed = _months_owed_of(debtors)
+    owed = ledger.months_owed_of(debtors)
     entries_so_far = dict(
         JournalEntry.objects.filter(establishment_id__in=debtors)
         .values("establishment_id")
@@ -474,22 +474,6 @@ def credits_apply(*, on: date, establishment_ids: Iterable[int] | None = None) -
 
 def _credit_source(establishment_id: int, on: date, entries_so_far: int) -> str:
     return f"credit:{establishment_id}:{on.isoformat()}:{entries_so_far}"
-
-
-def _months_owed_of(establishment_ids: Sequence[int]) -> dict[int, list[rules.MonthOwed]]:
-    """Each establishment's unpaid months, oldest first, read in one query."""
-    owed: dict[int, list[rules.MonthOwed]] = {}
-    for row in (
-        MonthDebt.objects.filter(establishment_id__in=establishment_ids)
-        .filter(Q(contributions__gt=0) | Q(penalties__gt=0))
-        .order_by("establishment_id", "month")
-    ):
-        owed.setdefault(row.establishment_id, []).append(
-            rules.MonthOwed(
-                row.month, rules.halalas(row.contributions.amount), rules.halalas(row.penalties.amount)
-            )
-        )
-    return owed
 
 
 # --- Late-payment fines (CON-4) ----------------------------------------------------------------
@@ -761,7 +745,7 @@ def instalment_plan_request(
         maximum = int(value("instalment.maximum_count"))
         if not 1 <= count <= maximum:
             raise SimisError(ContributionsError.PLAN_TOO_LONG, count=count, maximum=maximum)
-        owed = [m for m in ledger.months_owed(establishment.pk) if m.contributions > 0 or m.penalties > 0]
+        owed = ledger.months_owed(establishment.pk)
         debt = sum(max(m.contributions, 0) + max(m.penalties, 0) for m in owed)
         minimum = rules.halalas(Decimal(value("instalment.minimum_debt")))
         if debt < minimum:
