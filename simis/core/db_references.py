@@ -27,6 +27,8 @@ code, so Django raises ``IntegrityError`` as for a foreign key.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 
@@ -107,4 +109,180 @@ DROP FUNCTION {parent}_keeps_{noun}();
 DROP TRIGGER {constraint} ON {child};
 DROP FUNCTION {constraint}();
 """
+    return forward, reverse
+
+
+# --- Several references of one table, inserts and updates -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """``columns`` of a child table name a row of ``parent`` by ``parent_columns`` (its id by
+    default). ``name`` is reported as the constraint, as a foreign key's name would be; a
+    row with any of ``columns`` NULL names nothing and is not checked (``MATCH SIMPLE``).
+    ``guard`` names the parent's trigger, ``{parent}_keeps_{guard}``; ``lock_parents`` is as
+    for ``statement_reference_sql``."""
+
+    name: str
+    columns: tuple[str, ...]  # the first names a unique key of the parent (see _missing_sql)
+    parent: str
+    guard: str
+    parent_columns: tuple[str, ...] = ("id",)
+    lock_parents: bool = True
+
+    def __post_init__(self) -> None:
+        for identifier in (self.name, self.parent, self.guard, *self.columns, *self.parent_columns):
+            _identifier_check(identifier)
+        if len(self.columns) != len(self.parent_columns) or not self.columns:
+            raise ValueError(f"{self.name}: as many columns as the parent's, at least one")
+
+
+def _identifier_check(name: str) -> None:
+    if not _IDENTIFIER.fullmatch(name):
+        raise ValueError(f"not a plain SQL identifier: {name!r}")
+
+
+def _missing_sql(child: str, rows: str, reference: Reference) -> str:
+    """PL/pgSQL: lock the parents ``rows`` name (when asked), then refuse if a row of ``rows``
+    names none, with PostgreSQL's own foreign key error.
+
+    The parent is joined on its first key column alone (unique: the primary key), the others
+    compared after, so that no other index of the parent can serve the look-up: planned for a
+    table the statistics still call empty (within a bulk load), a match on all columns was
+    once made through an index of the whole establishment, once per row. Each statement is
+    planned afresh (``EXECUTE``) with the real number of the statement's rows, never from a
+    plan cached for another size."""
+    named = " AND ".join(f"n.{column} IS NOT NULL" for column in reference.columns)
+    first_key, first_column = reference.parent_columns[0], reference.columns[0]
+    differs = "".join(
+        f" OR p.{key} IS DISTINCT FROM n.{column}"
+        for key, column in zip(reference.parent_columns[1:], reference.columns[1:], strict=True)
+    )
+    keys, columns = ", ".join(reference.parent_columns), ", ".join(reference.columns)
+    values = ", ".join(f"n.{column}" for column in reference.columns)
+    name, parent = reference.name, reference.parent
+    lock = (
+        f"""
+    EXECUTE $q$SELECT 1 FROM {parent} p
+                WHERE p.{first_key} IN (SELECT n.{first_column} FROM {rows} n WHERE {named})
+                  FOR KEY SHARE OF p$q$;"""
+        if reference.lock_parents
+        else ""
+    )
+    message = f'insert or update on table "{child}" violates foreign key constraint "{name}"'
+    detail = f'Key ({columns})=(%s) is not present in table "{parent}" ({keys}).'
+    return f"""{lock}
+    EXECUTE $q$SELECT concat_ws(', ', {values})
+                 FROM {rows} n LEFT JOIN {parent} p ON p.{first_key} = n.{first_column}
+                WHERE {named} AND (p.{first_key} IS NULL{differs})
+                LIMIT 1$q$ INTO missing;
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION '{message}'
+            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = '{name}', TABLE = '{child}',
+                  DETAIL = format('{detail}', missing);
+    END IF;"""
+
+
+def _guard_sql(child: str, reference: Reference) -> tuple[str, str]:
+    """A parent row that children name can neither be deleted nor change its key: checked
+    after the deleting or updating statement (as a foreign key's ``NO ACTION``), so one
+    statement may remove a parent and the children that name it."""
+    function = f"{reference.parent}_keeps_{reference.guard}"
+    changed = " OR ".join(f"NEW.{key} IS DISTINCT FROM OLD.{key}" for key in reference.parent_columns)
+    matches = " AND ".join(
+        f"c.{column} = OLD.{key}"
+        for key, column in zip(reference.parent_columns, reference.columns, strict=True)
+    )
+    old_key = ", ".join(f"OLD.{key}" for key in reference.parent_columns)
+    keys, name, parent = ", ".join(reference.parent_columns), reference.name, reference.parent
+    message = (
+        f'update or delete on table "{parent}" violates foreign key constraint "{name}" on table "{child}"'
+    )
+    detail = f'Key ({keys})=(%s) is still referenced from table "{child}".'
+    wait = (
+        ""
+        if reference.lock_parents
+        else f"""
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+            RAISE EXCEPTION 'rows of "{reference.parent}" are deleted or re-keyed only under READ COMMITTED'
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = 'Rows of "{child}" committed meanwhile would not be seen.';
+        END IF;
+        LOCK TABLE {child} IN SHARE MODE;"""
+    )
+    forward = f"""
+CREATE FUNCTION {function}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR {changed} THEN{wait}
+        IF EXISTS (SELECT 1 FROM {child} c WHERE {matches}) THEN
+            RAISE EXCEPTION '{message}'
+                USING ERRCODE = 'foreign_key_violation', CONSTRAINT = '{name}', TABLE = '{parent}',
+                      DETAIL = format('{detail}', concat_ws(', ', {old_key}));
+        END IF;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER {function} AFTER DELETE OR UPDATE OF {keys} ON {parent}
+    FOR EACH ROW EXECUTE FUNCTION {function}();
+"""
+    reverse = f"""
+DROP TRIGGER {function} ON {reference.parent};
+DROP FUNCTION {function}();
+"""
+    return forward, reverse
+
+
+def statement_references_sql(child: str, references: Sequence[Reference]) -> tuple[str, str]:
+    """The SQL that makes each of ``references`` hold for ``child`` (and undoes it), checked
+    once per statement — inserts and updates alike — instead of once per row:
+
+    - ``{child}_references`` (after an insert) and ``{child}_references_update`` (after an
+      update) run ``{child}_references()``: for each reference one anti-join of the
+      statement's rows against the parent (locking the named parents first when asked);
+    - ``{child}_references_check()`` makes the same checks over the whole table, for a bulk
+      load that disables the insert trigger and checks once at the end;
+    - each parent gets a guard on its deletes and key changes (``_guard_sql``).
+
+    An update's rows are all checked, changed references or not (a trigger with a transition
+    table cannot be limited to some columns). The names are SQL identifiers written in a
+    migration, never input; they are checked."""
+    _identifier_check(child)
+    checks = "\n".join(_missing_sql(child, "new_rows", reference) for reference in references)
+    whole = "\n".join(_missing_sql(child, child, reference) for reference in references)
+    guards = [_guard_sql(child, reference) for reference in references]
+    forward = f"""
+CREATE FUNCTION {child}_references() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    missing text;
+BEGIN{checks}
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER {child}_references AFTER INSERT ON {child}
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {child}_references();
+CREATE TRIGGER {child}_references_update AFTER UPDATE ON {child}
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {child}_references();
+
+CREATE FUNCTION {child}_references_check() RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    missing text;
+BEGIN{whole}
+END;
+$$;
+""" + "".join(forward for forward, _reverse in guards)
+    reverse = (
+        "".join(reverse for _forward, reverse in reversed(guards))
+        + f"""
+DROP FUNCTION {child}_references_check();
+DROP TRIGGER {child}_references_update ON {child};
+DROP TRIGGER {child}_references ON {child};
+DROP FUNCTION {child}_references();
+"""
+    )
     return forward, reverse

@@ -397,12 +397,16 @@ class Person(models.Model):
         help_text=_("The calendar the birth date was entered in, so it is shown the same way."),
     )
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
+    # The references of persons, identity documents, periods and wages are checked once per
+    # statement by triggers, not by PostgreSQL foreign keys (db_constraint=False; migration 0009,
+    # simis.core.db_references): a bulk upload writes hundreds of thousands of them at once.
     # No index: a nationality selects half the register, and countries are never deleted.
     nationality = models.ForeignKey(
         Country,
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("nationality"),
         help_text=_("The person's nationality."),
     )
@@ -429,6 +433,7 @@ class Person(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="contributor",
@@ -476,7 +481,11 @@ class PersonIdentity(models.Model):
     ``core.identifiers``; one number of one kind and country belongs to one person."""
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="identities", verbose_name=_("contributor")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="identities",
+        db_constraint=False,
+        verbose_name=_("contributor"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=IdentityKind.choices)
     country = models.ForeignKey(
@@ -484,6 +493,7 @@ class PersonIdentity(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("issuing country"),
         help_text=_("SAU for national IDs and iqamas; the issuing state for GCC IDs and passports."),
     )
@@ -527,6 +537,7 @@ class Engagement(models.Model):
         on_delete=models.PROTECT,
         related_name="engagements",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("contributor"),
     )
     establishment = models.ForeignKey(
@@ -534,6 +545,7 @@ class Engagement(models.Model):
         on_delete=models.PROTECT,
         related_name="engagements",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("establishment"),
     )
     join_date = models.DateField(_("join date"), help_text=_("The first day of work."))
@@ -555,6 +567,7 @@ class Engagement(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,  # searched within an establishment: registry_eng_est_occ_idx
+        db_constraint=False,
         verbose_name=_("occupation"),
         help_text=_("The current occupation (ISCO-08)."),
     )
@@ -613,6 +626,7 @@ class Engagement(models.Model):
     transferred_from = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="transferred_to",
@@ -764,6 +778,7 @@ class Wage(models.Model):
         null=True,
         blank=True,
         db_index=False,
+        db_constraint=False,
         verbose_name=_("occupation"),
         help_text=_("The occupation from this date, when it changed with the wage."),
     )
@@ -782,6 +797,7 @@ class Wage(models.Model):
     batch = models.ForeignKey(
         WageBatch,
         on_delete=models.PROTECT,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="lines",

@@ -32,20 +32,23 @@ Speed comes from three things.
 - **A large load is checked in bulk (the pg_restore way).** When the load outweighs what the
   tables hold (``_bulk_wanted``), the five tables' primary keys and unique constraints, foreign
   keys, the no-overlap exclusion constraint and plain indexes (the name-search trigram index
-  among them) are dropped inside the transaction and the wage-inside-period constraint trigger
-  is disabled; after the last batch they are put back word for word (``pg_get_constraintdef``,
+  among them) are dropped inside the transaction, and the wage-inside-period trigger and the
+  statement-level reference checks (``{table}_references``, ``simis.core.db_references``:
+  persons, identity documents, periods and wages name their parents that way) are disabled;
+  after the last batch they are put back word for word (``pg_get_constraintdef``,
   ``pg_get_indexdef``) and PostgreSQL checks every row as it does so: one sorted index build
   per key, one index build and overlap check for the exclusion constraint, one join per foreign
-  key, and one join over all wages that raises the trigger's own error. Nothing is skipped: a
-  row that breaks any of them refuses the whole load (POP-006, naming the constraint), exactly
-  as when they are checked row by row. Kept in place: foreign keys on columns no generated row
-  fills (the portal user, the wage batch; PostgreSQL checks nothing for NULL), a key that a
-  foreign key left in place relies on (an upload's establishment), and partial unique indexes
-  (PostgreSQL would write their predicate back in another form). ``ALTER TABLE`` holds ACCESS
-  EXCLUSIVE locks until commit on the five tables and on the tables their dropped foreign keys
-  point to (countries, occupations, regions, offices, economic activities): nobody can read or
-  write them, so no row can slip in unchecked in between. A smaller load keeps every
-  constraint, trigger and index in place and is checked row by row.
+  key or reference (``{table}_references_check()``), and one join over all wages that raises
+  the trigger's own error. Nothing is skipped: a row that breaks any of them refuses the whole
+  load (POP-006, naming the constraint), exactly as when they are checked row by row. Kept in
+  place: a key that a foreign key left in place relies on (an upload's establishment), and
+  partial unique indexes (PostgreSQL would write their predicate back in another form).
+  ``ALTER TABLE`` holds ACCESS EXCLUSIVE locks until commit on the five tables and on the tables
+  the establishments' dropped foreign keys point to (regions, offices, economic activities); the
+  reference checks lock the countries and occupations named ``FOR KEY SHARE``, and a person,
+  establishment or period is deleted only after waiting for this transaction: no row can slip
+  in unchecked in between. A smaller load keeps every constraint, trigger and index in place
+  and is checked statement by statement.
 
 Histories go back as far as the loaded parameters can derive a contributory wage, but not
 before 1 January 1975 (``_EARLIEST``): the shipped files declare the wage limits from 1/1/1393H
@@ -1652,10 +1655,6 @@ class _Constraint:
     definition: str  # pg_get_constraintdef
 
 
-# Columns every generated row leaves NULL: PostgreSQL checks nothing for a NULL foreign key, and
-# setting their foreign keys aside would lock the referenced tables (the portal's user accounts)
-# exclusively for the whole load, so they stay in place.
-_ALWAYS_NULL = {("registry_person", "user_id"), ("registry_wage", "batch_id")}
 # The wage-inside-period constraint trigger (migration 0002); on the bulk path its check is made
 # once over every wage row, with the trigger's own error.
 _WAGE_TRIGGER = "registry_wage_inside_period"
@@ -1683,14 +1682,12 @@ def _deferrable_constraints(tables: Sequence[str]) -> list[_Constraint]:
     """What of ``tables`` is set aside, in the order it is put back: primary keys and unique
     constraints, exclusion constraints, foreign keys.
 
-    Kept in place: foreign keys on columns the generator leaves NULL (``_ALWAYS_NULL``), and a
-    key that a foreign key left in place relies on (one of another table's, for instance)."""
+    Kept in place: a key that a foreign key left in place relies on (one of another table's,
+    for instance)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT t.relname, c.conname, pg_get_constraintdef(c.oid), c.contype,
-                   array(SELECT a.attname FROM pg_attribute a
-                          WHERE a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey)),
+            SELECT t.relname, c.conname, pg_get_constraintdef(c.oid),
                    array(SELECT ft.relname || '.' || f.conname
                            FROM pg_constraint f JOIN pg_class ft ON ft.oid = f.conrelid
                           WHERE f.contype = 'f' AND f.conindid = c.conindid AND c.contype IN ('p', 'u'))
@@ -1704,16 +1701,18 @@ def _deferrable_constraints(tables: Sequence[str]) -> list[_Constraint]:
             [list(tables)],
         )
         rows = cursor.fetchall()
-    set_aside = {
-        f"{table}.{name}"
-        for table, name, _definition, kind, columns, _dependents in rows
-        if kind != "f" or not all((table, column) in _ALWAYS_NULL for column in columns)
-    }
+    set_aside = {f"{table}.{name}" for table, name, *_rest in rows}
     return [
         _Constraint(table, name, definition)
-        for table, name, definition, _kind, _columns, dependents in rows
-        if f"{table}.{name}" in set_aside and all(d in set_aside for d in dependents)
+        for table, name, definition, dependents in rows
+        if all(d in set_aside for d in dependents)
     ]
+
+
+def _reference_triggers(tables: Sequence[str]) -> list[str]:
+    """The tables among ``tables`` whose references are checked per statement by an enabled
+    ``{table}_references`` trigger (``simis.core.db_references``, migration 0009)."""
+    return [table for table in tables if _trigger_enabled(table, f"{table}_references")]
 
 
 def _trigger_enabled(table: str, trigger: str) -> bool:
@@ -1921,6 +1920,7 @@ def _load(
     deferred: list[_Constraint] = []
     wage_table = Wage._meta.db_table
     trigger_set_aside = False
+    referencing: list[str] = []
     quote = connection.ops.quote_name
     if bulk:
         # The load outweighs what the tables hold: plain indexes are built afterwards, and the
@@ -1929,6 +1929,7 @@ def _load(
         deferred = _deferrable_constraints(tables)
         rebuild = _plain_indexes(tables)
         trigger_set_aside = _trigger_enabled(wage_table, _WAGE_TRIGGER)
+        referencing = _reference_triggers(tables)
         with connection.cursor() as cursor:
             # Foreign keys first (they rely on the keys), then exclusion constraints and keys.
             for constraint in reversed(deferred):
@@ -1939,9 +1940,13 @@ def _load(
                 cursor.execute(f"DROP INDEX {quote(name)}")
             if trigger_set_aside:
                 cursor.execute(f"ALTER TABLE {quote(wage_table)} DISABLE TRIGGER {quote(_WAGE_TRIGGER)}")
+            for table in referencing:
+                cursor.execute(f"ALTER TABLE {quote(table)} DISABLE TRIGGER {quote(table + '_references')}")
         result.indexes_rebuilt = [name for name, _d in rebuild]
-        result.constraints_deferred = [c.name for c in deferred] + (
-            [_WAGE_TRIGGER] if trigger_set_aside else []
+        result.constraints_deferred = (
+            [c.name for c in deferred]
+            + ([_WAGE_TRIGGER] if trigger_set_aside else [])
+            + [f"{table}_references" for table in referencing]
         )
     producer = _Producer(generator, spec, person_ids, contributor_numbers, sequences, _GENERATORS)
     try:
@@ -1979,7 +1984,7 @@ def _load(
         for table in tables:
             cursor.execute(f"ANALYZE {table}")
     result.analyze_seconds = time.perf_counter() - begun
-    if deferred or trigger_set_aside:
+    if deferred or trigger_set_aside or referencing:
         begun = time.perf_counter()
         with connection.cursor() as cursor:
             # Each check is one join over whole tables: let its hash tables stay in memory.
@@ -2003,6 +2008,12 @@ def _load(
                     )
                 )
                 cursor.execute(f"ALTER TABLE {quote(wage_table)} ENABLE TRIGGER {quote(_WAGE_TRIGGER)}")
+            # The references: one join per reference over the whole table, the named parents of
+            # the small tables locked as each statement's check locks them.
+            for table in referencing:
+                say(f"check {table}_references")
+                cursor.execute(f"SELECT {quote(table + '_references_check')}()")
+                cursor.execute(f"ALTER TABLE {quote(table)} ENABLE TRIGGER {quote(table + '_references')}")
         result.constraint_seconds = time.perf_counter() - begun
     audit_record(
         actor=actor,

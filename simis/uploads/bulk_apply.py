@@ -21,8 +21,9 @@ under the chain lock); 100,000 of them take minutes. Here instead:
 3. Ids are drawn from the tables' sequences in one query, and the four tables — persons,
    identity documents, contribution periods, wages — are filled with ``COPY``. Every
    constraint and trigger of the register still runs (unique documents, no overlapping
-   periods, wages inside their period, foreign keys — checked as each chunk is copied rather
-   than all at commit, so that the server checks one chunk's keys while the next is made).
+   periods, wages inside their period, references — the register's references are checked
+   by one anti-join per ``COPY`` (``simis.core.db_references``), so as each chunk is copied
+   rather than row by row at commit).
    Contribution periods go in scattered order within a chunk (the no-overlap GiST index takes
    them faster so), and VACUUM and ANALYZE are kept off the four tables until commit
    (``_statistics_held``).
@@ -891,24 +892,6 @@ def _statistics_held() -> None:
         cursor.execute(f"LOCK TABLE {tables} IN SHARE UPDATE EXCLUSIVE MODE")
 
 
-def _deferred_foreign_keys() -> list[str]:
-    """The deferrable foreign keys of the four tables (Django makes them initially deferred)."""
-    tables = [model._meta.db_table for model in _register_tables()]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT quote_ident(conname) FROM pg_constraint "
-            "WHERE contype = 'f' AND condeferrable AND conrelid = ANY(%s::regclass[]) ORDER BY conname",
-            [tables],
-        )
-        return [name for (name,) in cursor.fetchall()]
-
-
-def _constraints_set(names: Sequence[str], mode: str) -> None:
-    if names:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET CONSTRAINTS {', '.join(names)} {mode}")
-
-
 def _copy_sql(model: Any, names: Sequence[str]) -> str:
     columns = ", ".join(model._meta.get_field(name).column for name in names)
     return f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
@@ -1076,8 +1059,6 @@ def _register(
         )
 
     copier = Copier() if writing else None
-    immediate = _deferred_foreign_keys() if writing else []
-    _constraints_set(immediate, "IMMEDIATE")
     producer = Producer(make, fork=writing and total > CHUNK_ROWS)
     applied: list[AppliedRow] = []
     try:
@@ -1098,7 +1079,6 @@ def _register(
         if copier is not None:
             copier.close()
         producer.close()
-    _constraints_set(immediate, "DEFERRED")
     if applied and not (context.all_or_nothing and result.problems):
         result.applied = applied
         periods_added(row.engagement_id for row in applied)  # late joiners may reach billed months
