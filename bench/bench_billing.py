@@ -2,6 +2,7 @@
 
     python bench/bench_billing.py [--contributors 1000000] [--establishments N] [--seed 1]
                                   [--as-of 2026-11-20] [--reuse] [--keep] [--runs 2]
+                                  [--database billing_bench]
 
 Builds (or with ``--reuse`` keeps) a scratch database ``billing_bench`` on the server the
 settings point at (the embedded PostgreSQL by default): migrations, the law parameters, a
@@ -152,15 +153,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 20))
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--reuse", action="store_true", help="keep an existing billing_bench register")
+    parser.add_argument("--reuse", action="store_true", help="keep an existing register in the database")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--database",
+        default=BENCH_DB,
+        help=f"the scratch database (default {BENCH_DB}): keep registers of two sizes",
+    )
     args = parser.parse_args(argv)
+    database = args.database
+    if not database.replace("_", "").isalnum():
+        parser.error("--database: letters, digits and underscores only")
 
     server = server_url()
     if not args.reuse:
-        admin(server, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        admin(server, f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = with_database(server, BENCH_DB)
+        admin(server, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        admin(server, f"CREATE DATABASE {database}")
+    os.environ["DATABASE_URL"] = with_database(server, database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -197,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         connection.close()
         if not args.keep:
-            drop(server, BENCH_DB)
+            drop(server, database)
     return 0
 
 
