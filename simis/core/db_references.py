@@ -19,9 +19,13 @@ prevented one of two ways:
   the foreign key did; deleting a parent is rare and may wait. That delete is refused outside
   ``READ COMMITTED``, where its snapshot could not see children committed while it waited.
 
-The child must refuse updates of the column (the contributions tables refuse any update,
-CON-009), and ``TRUNCATE`` is not guarded. Errors carry PostgreSQL's ``foreign_key_violation``
-code, so Django raises ``IntegrityError`` as for a foreign key.
+``statement_reference_sql`` serves a child that refuses updates of the column (the
+contributions tables refuse any update, CON-009). ``statement_references_sql`` serves tables
+that are updated too (the register's: migration 0009): all of a child's references (composite
+ones included) checked after each inserting and each updating statement, guards that check
+after the parent's statement (as ``NO ACTION``), and a whole-table check function for bulk
+loads that disable the insert trigger. ``TRUNCATE`` is not guarded. Errors carry PostgreSQL's
+``foreign_key_violation`` code, so Django raises ``IntegrityError`` as for a foreign key.
 """
 
 from __future__ import annotations
@@ -31,6 +35,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def _children_wait_sql(child: str, parent: str) -> str:
+    """PL/pgSQL for a parent's delete or re-key when the children's check locks no parent row:
+    wait for every transaction writing children, then look with a fresh snapshot (READ
+    COMMITTED only)."""
+    return f"""
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+            RAISE EXCEPTION 'rows of "{parent}" are deleted or re-keyed only under READ COMMITTED'
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = 'Rows of "{child}" committed meanwhile would not be seen.';
+        END IF;
+        LOCK TABLE {child} IN SHARE MODE;"""
 
 
 def statement_reference_sql(
@@ -48,17 +65,7 @@ def statement_reference_sql(
         if lock_parents
         else ""
     )
-    wait_for_children = (
-        ""
-        if lock_parents
-        else f"""
-        IF current_setting('transaction_isolation') <> 'read committed' THEN
-            RAISE EXCEPTION 'rows of "{parent}" are deleted or re-keyed only under READ COMMITTED'
-                USING ERRCODE = 'object_not_in_prerequisite_state',
-                      HINT = 'Rows of "{child}" committed meanwhile would not be seen.';
-        END IF;
-        LOCK TABLE {child} IN SHARE MODE;"""
-    )
+    wait_for_children = "" if lock_parents else _children_wait_sql(child, parent)
     forward = f"""
 CREATE FUNCTION {constraint}() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -199,17 +206,7 @@ def _guard_sql(child: str, reference: Reference) -> tuple[str, str]:
         f'update or delete on table "{parent}" violates foreign key constraint "{name}" on table "{child}"'
     )
     detail = f'Key ({keys})=(%s) is still referenced from table "{child}".'
-    wait = (
-        ""
-        if reference.lock_parents
-        else f"""
-        IF current_setting('transaction_isolation') <> 'read committed' THEN
-            RAISE EXCEPTION 'rows of "{reference.parent}" are deleted or re-keyed only under READ COMMITTED'
-                USING ERRCODE = 'object_not_in_prerequisite_state',
-                      HINT = 'Rows of "{child}" committed meanwhile would not be seen.';
-        END IF;
-        LOCK TABLE {child} IN SHARE MODE;"""
-    )
+    wait = "" if reference.lock_parents else _children_wait_sql(child, parent)
     forward = f"""
 CREATE FUNCTION {function}() RETURNS trigger
 LANGUAGE plpgsql AS $$
