@@ -22,7 +22,8 @@ prevented one of two ways:
 ``statement_reference_sql`` serves a child that refuses updates of the column (the
 contributions tables refuse any update, CON-009). ``statement_references_sql`` serves tables
 that are updated too (the register's: migration 0009): all of a child's references (composite
-ones included) checked after each inserting and each updating statement, guards that check
+ones included) checked after each inserting statement, and per row for an update that changes
+them (updates come one row at a time, through the services), guards that check
 after the parent's statement (as ``NO ACTION``), and a whole-table check function for bulk
 loads that disable the insert trigger. ``TRUNCATE`` is not guarded. Errors carry PostgreSQL's
 ``foreign_key_violation`` code, so Django raises ``IntegrityError`` as for a foreign key.
@@ -231,23 +232,56 @@ DROP FUNCTION {function}();
     return forward, reverse
 
 
+def _changed_sql(child: str, reference: Reference) -> tuple[str, str]:
+    """For a row-level update check: the condition that the row names another parent now, and
+    the PL/pgSQL that checks (and locks, when asked) that parent, as a foreign key does."""
+    changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in reference.columns)
+    named = " AND ".join(f"NEW.{column} IS NOT NULL" for column in reference.columns)
+    matches = " AND ".join(
+        f"p.{key} = NEW.{column}"
+        for key, column in zip(reference.parent_columns, reference.columns, strict=True)
+    )
+    columns, keys = ", ".join(reference.columns), ", ".join(reference.parent_columns)
+    values = ", ".join(f"NEW.{column}" for column in reference.columns)
+    name, parent = reference.name, reference.parent
+    message = f'insert or update on table "{child}" violates foreign key constraint "{name}"'
+    detail = f'Key ({columns})=(%s) is not present in table "{parent}" ({keys}).'
+    lock = "FOR KEY SHARE OF p" if reference.lock_parents else ""
+    check = f"""
+    IF ({changed}) AND {named} THEN
+        PERFORM 1 FROM {parent} p WHERE {matches} {lock};
+        IF NOT FOUND THEN
+            RAISE EXCEPTION '{message}'
+                USING ERRCODE = 'foreign_key_violation', CONSTRAINT = '{name}', TABLE = '{child}',
+                      DETAIL = format('{detail}', concat_ws(', ', {values}));
+        END IF;
+    END IF;"""
+    return f"({changed})", check
+
+
 def statement_references_sql(child: str, references: Sequence[Reference]) -> tuple[str, str]:
     """The SQL that makes each of ``references`` hold for ``child`` (and undoes it), checked
     once per statement — inserts and updates alike — instead of once per row:
 
-    - ``{child}_references`` (after an insert) and ``{child}_references_update`` (after an
-      update) run ``{child}_references()``: for each reference one anti-join of the
-      statement's rows against the parent (locking the named parents first when asked);
-    - ``{child}_references_check()`` makes the same checks over the whole table, for a bulk
-      load that disables the insert trigger and checks once at the end;
+    - ``{child}_references`` (after an inserting statement) runs ``{child}_references()``:
+      for each reference one anti-join of the statement's rows against the parent (locking
+      the named parents first when asked);
+    - ``{child}_references_update`` (after an update, per row, and only for a row whose
+      referencing columns changed: the trigger's ``WHEN`` is evaluated without calling any
+      function, so the usual update of other columns costs nothing) runs
+      ``{child}_references_row()``, one look-up of the new parent, as a foreign key does;
+    - ``{child}_references_check()`` makes the inserts' checks over the whole table, for a
+      bulk load that disables the insert trigger and checks once at the end;
     - each parent gets a guard on its deletes and key changes (``_guard_sql``).
 
-    An update's rows are all checked, changed references or not (a trigger with a transition
-    table cannot be limited to some columns). The names are SQL identifiers written in a
-    migration, never input; they are checked."""
+    The names are SQL identifiers written in a migration, never input; they are checked."""
     _identifier_check(child)
     checks = "\n".join(_missing_sql(child, "new_rows", reference) for reference in references)
     whole = "\n".join(_missing_sql(child, child, reference) for reference in references)
+    changes = [_changed_sql(child, reference) for reference in references]
+    updated_when = " OR ".join(condition for condition, _check in changes)
+    updated_checks = "".join(check for _condition, check in changes)
+    updated_columns = ", ".join(dict.fromkeys(c for reference in references for c in reference.columns))
     guards = [_guard_sql(child, reference) for reference in references]
     forward = f"""
 CREATE FUNCTION {child}_references() RETURNS trigger
@@ -261,9 +295,16 @@ $$;
 CREATE TRIGGER {child}_references AFTER INSERT ON {child}
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION {child}_references();
-CREATE TRIGGER {child}_references_update AFTER UPDATE ON {child}
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION {child}_references();
+
+CREATE FUNCTION {child}_references_row() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN{updated_checks}
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER {child}_references_update AFTER UPDATE OF {updated_columns} ON {child}
+    FOR EACH ROW WHEN ({updated_when})
+    EXECUTE FUNCTION {child}_references_row();
 
 CREATE FUNCTION {child}_references_check() RETURNS void
 LANGUAGE plpgsql AS $$
@@ -278,6 +319,7 @@ $$;
         + f"""
 DROP FUNCTION {child}_references_check();
 DROP TRIGGER {child}_references_update ON {child};
+DROP FUNCTION {child}_references_row();
 DROP TRIGGER {child}_references ON {child};
 DROP FUNCTION {child}_references();
 """

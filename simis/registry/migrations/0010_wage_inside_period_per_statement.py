@@ -1,13 +1,14 @@
-"""A wage starting inside its period is checked once per statement instead of once per row.
+"""A wage starting inside its period is checked once per inserting statement instead of once
+per row.
 
 The constraint trigger of migration 0002 ran for every wage written: a PL/pgSQL call, a look-up
 of its period and a ``FOR SHARE`` lock of it — about 100,000 of each in a bulk upload. Now one
-statement trigger per inserting (updating) statement locks the periods its wages name
-``FOR SHARE`` in one statement, as before (so that a concurrent shortening of a period waits,
-then sees the wage: ``registry_engagement_keeps_wages``), and finds any wage outside its period
-with one join. Same rule, same error and constraint name. An update's rows are all checked (a
-trigger with a transition table cannot be limited to some columns); wages are rarely updated.
-The statements are planned afresh each time (``EXECUTE``), with the real number of rows.
+statement trigger per inserting statement locks the periods its wages name ``FOR SHARE`` in one
+statement, as before (so that a concurrent shortening of a period waits, then sees the wage:
+``registry_engagement_keeps_wages``), and finds any wage outside its period with one join,
+planned afresh each time (``EXECUTE``) with the real number of rows. Same rule, same error and
+constraint name. An update keeps migration 0002's row function, now called only for a row whose
+start or period changed (the trigger's ``WHEN``), not for every save of a wage.
 """
 
 from django.db import migrations
@@ -35,36 +36,21 @@ BEGIN
 END
 $$;
 DROP TRIGGER registry_wage_inside_period ON registry_wage;
-DROP FUNCTION registry_wage_inside_period();
 CREATE TRIGGER registry_wage_inside_period AFTER INSERT ON registry_wage
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION registry_wage_inside_period_rows();
-CREATE TRIGGER registry_wage_inside_period_update AFTER UPDATE ON registry_wage
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION registry_wage_inside_period_rows();
+CREATE TRIGGER registry_wage_inside_period_update
+    AFTER UPDATE OF effective_from, engagement_id ON registry_wage
+    FOR EACH ROW
+    WHEN (OLD.effective_from IS DISTINCT FROM NEW.effective_from
+          OR OLD.engagement_id IS DISTINCT FROM NEW.engagement_id)
+    EXECUTE FUNCTION registry_wage_inside_period();
 """
 
-# Migration 0002's row trigger, as it was.
 BACK = """
 DROP TRIGGER registry_wage_inside_period_update ON registry_wage;
 DROP TRIGGER registry_wage_inside_period ON registry_wage;
 DROP FUNCTION registry_wage_inside_period_rows();
-CREATE FUNCTION registry_wage_inside_period() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    period record;
-BEGIN
-    SELECT join_date, leave_date INTO period
-      FROM registry_engagement WHERE id = NEW.engagement_id FOR SHARE;
-    IF NEW.effective_from < period.join_date
-       OR (period.leave_date IS NOT NULL AND NEW.effective_from > period.leave_date) THEN
-        RAISE EXCEPTION 'wage % effective % is outside its contribution period % (% to %)',
-            NEW.id, NEW.effective_from, NEW.engagement_id, period.join_date, period.leave_date
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'registry_wage_inside_period';
-    END IF;
-    RETURN NULL;
-END
-$$;
 CREATE CONSTRAINT TRIGGER registry_wage_inside_period
     AFTER INSERT OR UPDATE OF effective_from, engagement_id ON registry_wage
     FOR EACH ROW EXECUTE FUNCTION registry_wage_inside_period();
