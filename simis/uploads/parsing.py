@@ -380,7 +380,8 @@ def _xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
             # Counted exactly below (blank and comment rows aside); this spares reading a huge sheet.
             raise SimisError(UploadError.TOO_MANY_ROWS, limit=limits.max_rows)
         for row in sheet.iter_rows():
-            yield [cell_text(value) for value in row]
+            # Most cells are text already: only the others go through ``cell_text``.
+            yield [value if value.__class__ is str else cell_text(value) for value in row]
     except SimisError:
         raise
     except (CalamineError, ValueError, OSError) as error:
