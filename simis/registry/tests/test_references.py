@@ -192,7 +192,7 @@ def _waits_then_refused(
         waiting = threading.Thread(target=run)
         waiting.start()
         waiting.join(timeout=1.0)
-        assert waiting.is_alive() and not outcome, "the change waits for the writing transaction"
+        assert waiting.is_alive() and not outcome, f"the change waits for the writing transaction: {outcome}"
         writer.commit()
         waiting.join(timeout=10)
         assert outcome and outcome[0] is not None, "refused once the rows are committed"
@@ -263,4 +263,43 @@ def test_shortening_a_period_waits_for_a_wage_being_written_in_it() -> None:
         " WHERE id = %s",
         [later - timedelta(days=1), engagement.pk],
         "registry_engagement_keeps_wages",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_period_waits_only_for_wages_naming_it() -> None:
+    """A rejected late registration deletes its period: that waits for a transaction writing a
+    wage of that period (the wage's check locks it), not for every transaction writing wages."""
+    nour = establishment_make()
+    named = engagement_make(person_make(), nour, join_date=date(2024, 1, 1))
+    other = engagement_make(person_make(), nour, join_date=date(2024, 1, 1))
+    template = wage_make(other)
+    rejected = engagement_make(person_make(), nour, join_date=date(2024, 1, 1))
+    wage_make(rejected)
+
+    def write(writer: psycopg.Connection[Any]) -> None:
+        writer.execute(
+            "INSERT INTO registry_wage SELECT (jsonb_populate_record(NULL::registry_wage,"
+            " to_jsonb(w) || jsonb_build_object('id', nextval('registry_wage_id_seq'),"
+            " 'engagement_id', %s::bigint))).* FROM registry_wage w WHERE id = %s",
+            [named.pk, template.pk],
+        )
+
+    writer, deleter = _two_connections()
+    try:
+        write(writer)
+        deleter.execute("SET lock_timeout = '2s'")
+        deleter.execute("DELETE FROM registry_wage WHERE engagement_id = %s", [rejected.pk])
+        deleter.execute("DELETE FROM registry_engagement WHERE id = %s", [rejected.pk])  # no wait
+        deleter.commit()
+    finally:
+        writer.rollback()
+        writer.close()
+        deleter.close()
+    assert not Engagement.objects.filter(pk=rejected.pk).exists()
+    _waits_then_refused(
+        write,
+        "DELETE FROM registry_engagement WHERE id = %s",
+        [named.pk],
+        "registry_wage_engagement_establishment_fk",
     )
