@@ -177,6 +177,19 @@ def _missing_sql(child: str, rows: str, reference: Reference) -> str:
         if reference.lock_parents
         else ""
     )
+    if lock and rows == child:
+        # Over a whole table (a bulk load's check), rows are not locked one by one when this
+        # transaction already holds a lock on the parent table that keeps everyone else from
+        # deleting or re-keying its rows until commit (a load's ALTER TABLE holds ACCESS
+        # EXCLUSIVE on the tables it set constraints aside on).
+        lock = f"""
+    IF NOT EXISTS (SELECT 1 FROM pg_locks
+                    WHERE locktype = 'relation' AND pid = pg_backend_pid() AND granted
+                      AND relation = '{parent}'::regclass
+                      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                      AND mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock',
+                                   'AccessExclusiveLock')) THEN{lock}
+    END IF;"""
     message = f'insert or update on table "{child}" violates foreign key constraint "{name}"'
     detail = f'Key ({columns})=(%s) is not present in table "{parent}" ({keys}).'
     return f"""{lock}

@@ -303,3 +303,26 @@ def test_deleting_a_period_waits_only_for_wages_naming_it() -> None:
         [named.pk],
         "registry_wage_engagement_establishment_fk",
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_load_s_check_locks_the_parents_it_names_unless_it_holds_their_table() -> None:
+    """``{table}_references_check()`` (a bulk load's check over the whole table) locks the
+    countries, occupations… its rows name, as the statement checks do — except when this
+    transaction already holds a lock on the parent table that keeps others from deleting."""
+    wage_make(engagement_make(person_make(), establishment_make()), occupation_id="2")
+    loader, other = _two_connections()
+    grab = "SELECT 1 FROM registry_occupation WHERE code = '2' FOR UPDATE NOWAIT"
+    try:
+        loader.execute("SELECT registry_wage_references_check()")
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            other.execute(grab)
+        other.rollback()
+        loader.rollback()
+        loader.execute("LOCK TABLE registry_occupation IN SHARE MODE")
+        loader.execute("SELECT registry_wage_references_check()")
+        other.execute(grab)  # the row is not locked: nobody could delete it anyway
+        other.rollback()
+    finally:
+        loader.close()
+        other.close()
