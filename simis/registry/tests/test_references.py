@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import psycopg
+import psycopg.types.json
 import pytest
 from django.db import IntegrityError, connection, transaction
 
@@ -171,6 +172,18 @@ def _two_connections() -> tuple[psycopg.Connection[Any], psycopg.Connection[Any]
     return psycopg.connect(**params), psycopg.connect(**params)
 
 
+def _row_copy(conn: psycopg.Connection[Any], table: str, row_id: int, **changes: Any) -> None:
+    """Inserts a copy of ``table``'s row ``row_id`` with a new id and ``changes``, in raw SQL."""
+    copied = (
+        f"jsonb_populate_record(NULL::{table}, to_jsonb(t)"
+        f" || jsonb_build_object('id', nextval('{table}_id_seq')) || %s::jsonb)"
+    )
+    conn.execute(
+        f"INSERT INTO {table} SELECT ({copied}).* FROM {table} t WHERE id = %s",  # noqa: S608
+        [psycopg.types.json.Jsonb(changes), row_id],
+    )
+
+
 def _waits_then_refused(
     write: Callable[[psycopg.Connection[Any]], None], change: str, params: list[Any], constraint: str
 ) -> None:
@@ -230,12 +243,7 @@ def test_deleting_an_occupation_waits_for_a_period_being_written() -> None:
     person = person_make()
 
     def write(writer: psycopg.Connection[Any]) -> None:
-        writer.execute(
-            "INSERT INTO registry_engagement SELECT (jsonb_populate_record(NULL::registry_engagement,"
-            " to_jsonb(e) || jsonb_build_object('id', nextval('registry_engagement_id_seq'),"
-            " 'person_id', %s::bigint, 'occupation_id', '0110'))).* FROM registry_engagement e WHERE id = %s",
-            [person.pk, template.pk],
-        )
+        _row_copy(writer, "registry_engagement", template.pk, person_id=person.pk, occupation_id="0110")
 
     _waits_then_refused(
         write, "DELETE FROM registry_occupation WHERE code = '0110'", [], "registry_eng_occupation_fk"
@@ -250,12 +258,7 @@ def test_shortening_a_period_waits_for_a_wage_being_written_in_it() -> None:
     later = date(2024, 1, 1)
 
     def write(writer: psycopg.Connection[Any]) -> None:
-        writer.execute(
-            "INSERT INTO registry_wage SELECT (jsonb_populate_record(NULL::registry_wage,"
-            " to_jsonb(w) || jsonb_build_object('id', nextval('registry_wage_id_seq'),"
-            " 'effective_from', %s::date))).* FROM registry_wage w WHERE id = %s",
-            [later, wage.pk],
-        )
+        _row_copy(writer, "registry_wage", wage.pk, effective_from=later.isoformat())
 
     _waits_then_refused(
         write,
@@ -278,12 +281,7 @@ def test_deleting_a_period_waits_only_for_wages_naming_it() -> None:
     wage_make(rejected)
 
     def write(writer: psycopg.Connection[Any]) -> None:
-        writer.execute(
-            "INSERT INTO registry_wage SELECT (jsonb_populate_record(NULL::registry_wage,"
-            " to_jsonb(w) || jsonb_build_object('id', nextval('registry_wage_id_seq'),"
-            " 'engagement_id', %s::bigint))).* FROM registry_wage w WHERE id = %s",
-            [named.pk, template.pk],
-        )
+        _row_copy(writer, "registry_wage", template.pk, engagement_id=named.pk)
 
     writer, deleter = _two_connections()
     try:
