@@ -51,6 +51,17 @@ def _children_wait_sql(child: str, parent: str) -> str:
         LOCK TABLE {child} IN SHARE MODE;"""
 
 
+def _read_committed_sql(what: str, hint: str) -> str:
+    """PL/pgSQL refusing to go on outside READ COMMITTED, where a statement's snapshot could
+    miss rows committed since the transaction began (a foreign key looks past its snapshot;
+    these checks cannot)."""
+    return f"""
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+            RAISE EXCEPTION '{what} only under READ COMMITTED'
+                USING ERRCODE = 'object_not_in_prerequisite_state', HINT = '{hint}';
+        END IF;"""
+
+
 def statement_reference_sql(
     child: str, column: str, parent: str, noun: str, *, lock_parents: bool = True
 ) -> tuple[str, str]:
@@ -132,7 +143,9 @@ class Reference:
     for ``statement_reference_sql``."""
 
     name: str
-    columns: tuple[str, ...]  # the first names a unique key of the parent (see _missing_sql)
+    # The first parent column must be unique on its own (the primary key): the statement
+    # check joins on it alone (see _missing_sql); a non-unique one would refuse valid rows.
+    columns: tuple[str, ...]
     parent: str
     guard: str
     parent_columns: tuple[str, ...] = ("id",)
@@ -175,15 +188,20 @@ def _missing_sql(child: str, rows: str, reference: Reference) -> str:
                 WHERE p.{first_key} IN (SELECT n.{first_column} FROM {rows} n WHERE {named})
                   FOR KEY SHARE OF p$q$;"""
         if reference.lock_parents
-        else ""
+        else _read_committed_sql(
+            f'rows of "{child}" naming "{parent}" are written',
+            f'A row of "{parent}" deleted since the transaction began would not be seen.',
+        )
     )
-    if lock and rows == child:
+    if reference.lock_parents and rows == child:
         # Over a whole table (a bulk load's check), rows are not locked one by one when this
         # transaction already holds a lock on the parent table that keeps everyone else from
         # deleting or re-keying its rows until commit (a load's ALTER TABLE holds ACCESS
         # EXCLUSIVE on the tables it set constraints aside on).
+        # Under READ COMMITTED only: an older snapshot could predate the table lock.
         lock = f"""
-    IF NOT EXISTS (SELECT 1 FROM pg_locks
+    IF current_setting('transaction_isolation') <> 'read committed'
+       OR NOT EXISTS (SELECT 1 FROM pg_locks
                     WHERE locktype = 'relation' AND pid = pg_backend_pid() AND granted
                       AND relation = '{parent}'::regclass
                       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -220,7 +238,15 @@ def _guard_sql(child: str, reference: Reference) -> tuple[str, str]:
         f'update or delete on table "{parent}" violates foreign key constraint "{name}" on table "{child}"'
     )
     detail = f'Key ({keys})=(%s) is still referenced from table "{child}".'
-    wait = "" if reference.lock_parents else _children_wait_sql(child, parent)
+    wait = (
+        _read_committed_sql(
+            f'rows of "{parent}" are deleted or re-keyed',
+            f'Rows of "{child}" committed meanwhile would not be seen.',
+        )
+        if reference.lock_parents
+        else _children_wait_sql(child, parent)
+    )
+    old_changed = " OR ".join(f"OLD.{key} IS DISTINCT FROM NEW.{key}" for key in reference.parent_columns)
     forward = f"""
 CREATE FUNCTION {function}() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -235,10 +261,13 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-CREATE TRIGGER {function} AFTER DELETE OR UPDATE OF {keys} ON {parent}
+CREATE TRIGGER {function} AFTER DELETE ON {parent}
     FOR EACH ROW EXECUTE FUNCTION {function}();
+CREATE TRIGGER {function}_rekey AFTER UPDATE OF {keys} ON {parent}
+    FOR EACH ROW WHEN ({old_changed}) EXECUTE FUNCTION {function}();
 """
     reverse = f"""
+DROP TRIGGER {function}_rekey ON {reference.parent};
 DROP TRIGGER {function} ON {reference.parent};
 DROP FUNCTION {function}();
 """
@@ -260,8 +289,16 @@ def _changed_sql(child: str, reference: Reference) -> tuple[str, str]:
     message = f'insert or update on table "{child}" violates foreign key constraint "{name}"'
     detail = f'Key ({columns})=(%s) is not present in table "{parent}" ({keys}).'
     lock = "FOR KEY SHARE OF p" if reference.lock_parents else ""
+    unlocked = (
+        ""
+        if reference.lock_parents
+        else _read_committed_sql(
+            f'rows of "{child}" naming "{parent}" are written',
+            f'A row of "{parent}" deleted since the transaction began would not be seen.',
+        )
+    )
     check = f"""
-    IF ({changed}) AND {named} THEN
+    IF ({changed}) AND {named} THEN{unlocked}
         PERFORM 1 FROM {parent} p WHERE {matches} {lock};
         IF NOT FOUND THEN
             RAISE EXCEPTION '{message}'
@@ -285,8 +322,13 @@ def statement_references_sql(child: str, references: Sequence[Reference]) -> tup
       ``{child}_references_row()``, one look-up of the new parent, as a foreign key does;
     - ``{child}_references_check()`` makes the inserts' checks over the whole table, for a
       bulk load that disables the insert trigger and checks once at the end;
-    - each parent gets a guard on its deletes and key changes (``_guard_sql``).
+    - each parent gets a guard on its deletes and key changes (``_guard_sql``; a re-key only
+      when the key really changes, by the trigger's ``WHEN``).
 
+    Unlike a foreign key, the checks are never deferred (they run at the end of each
+    statement, whatever ``SET CONSTRAINTS`` says: parents must be written first), and a
+    parent is deleted or re-keyed only under READ COMMITTED (as are children of a reference
+    that locks no parent): a foreign key looks past its snapshot, these checks cannot.
     The names are SQL identifiers written in a migration, never input; they are checked."""
     _identifier_check(child)
     checks = "\n".join(_missing_sql(child, "new_rows", reference) for reference in references)

@@ -101,6 +101,23 @@ def test_an_insert_naming_no_parent_is_refused_for_the_whole_statement() -> None
         person_make(nationality="XXX", identity=iqama())
 
 
+def test_a_wage_naming_its_period_with_another_establishment_is_refused_on_insert() -> None:
+    """The composite reference: the period exists, but not in that establishment."""
+    nour, badr = establishment_make(), establishment_make()
+    engagement = engagement_make(person_make(), nour)
+    with (
+        pytest.raises(IntegrityError, match="registry_wage_engagement_establishment_fk"),
+        transaction.atomic(),
+    ):
+        wage_make(engagement, establishment_id=badr.pk)
+    with (
+        pytest.raises(IntegrityError, match="registry_wage_engagement_establishment_fk"),
+        transaction.atomic(),
+    ):
+        wage_make(engagement, engagement_id=MISSING)
+    wage_make(engagement)
+
+
 def test_a_copy_naming_no_parent_is_refused() -> None:
     """Bulk uploads write with ``COPY``: its rows are checked as one statement."""
     person = person_make()
@@ -146,8 +163,14 @@ def test_a_parent_still_named_cannot_be_deleted_or_re_keyed() -> None:
     # A parent nobody names goes; other changes of a named parent are not key changes.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM registry_occupation WHERE code = '0110'")
-        cursor.execute("UPDATE registry_occupation SET name_en = name_en WHERE code = '5'")
-        cursor.execute("UPDATE registry_person SET mobile = '' WHERE id = %s", [person.pk])
+        # A key set to itself is no change (as Django's save() of an engagement sets its
+        # establishment): the guards' WHEN lets it through.
+        cursor.execute("UPDATE registry_occupation SET code = code, name_en = name_en WHERE code = '5'")
+        cursor.execute("UPDATE registry_person SET id = id, mobile = '' WHERE id = %s", [person.pk])
+        cursor.execute(
+            "UPDATE registry_engagement SET establishment_id = establishment_id WHERE id = %s",
+            [engagement.pk],
+        )
     assert Person.objects.filter(pk=person.pk).exists()
 
 
@@ -324,3 +347,41 @@ def test_a_bulk_load_s_check_locks_the_parents_it_names_unless_it_holds_their_ta
     finally:
         loader.close()
         other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_read_committed_parents_are_not_deleted_nor_children_of_unlocked_ones_written() -> None:
+    """A foreign key looks past its snapshot; these checks cannot, so they refuse to run where
+    a snapshot older than the statement could hide a row (REPEATABLE READ, SERIALIZABLE)."""
+    Occupation.objects.create(
+        code="0110", name_ar="ضباط القوات المسلحة", name_en="Commissioned armed forces officers"
+    )
+    person = person_make()
+    session, _other = _two_connections()
+    _other.close()
+    try:
+        for sql, params in (
+            ("DELETE FROM registry_occupation WHERE code = '0110'", []),
+            ("UPDATE registry_person SET id = id + 1000000 WHERE id = %s", [person.pk]),
+        ):
+            session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="READ COMMITTED"):
+                session.execute(sql, params)
+            session.rollback()
+        session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="READ COMMITTED"):
+            _row_copy(
+                session,
+                "registry_personidentity",
+                PersonIdentity.objects.get(person=person).pk,
+                kind="passport",
+                country_id="IND",
+                number="X1",
+            )
+        session.rollback()
+        # Children of locked parents may be written under REPEATABLE READ: the lock sees a delete.
+        session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        session.execute("UPDATE registry_person SET nationality_id = 'IND' WHERE id = %s", [person.pk])
+        session.rollback()
+    finally:
+        session.close()
