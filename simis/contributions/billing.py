@@ -481,8 +481,8 @@ def _lines_parallel(rule: MonthRule, sql: str, params: dict[str, Any], parts: in
     contribution periods' table pages (a TID range), into a stage table they commit. Every part
     reads the register as this transaction sees it: this transaction's snapshot is exported and
     each part imports it (as ``pg_dump -j`` does), so the lines are exactly those one statement
-    here would write. Then the stage's two keys are built by two connections while this one
-    sums the lines and goes on with the bills and the ledger; ``partition_attach`` waits for
+    here would write. Then this transaction sums the lines, and the stage's two keys are built
+    on one more connection while this one goes on with the bills and the ledger; ``partition_attach`` waits for
     the keys and takes the stage in, in this transaction. If the run fails the stage is dropped
     (``stage_drop``), and any left over is dropped before the next attempt."""
     month = rule.month
@@ -513,9 +513,12 @@ def _lines_parallel(rule: MonthRule, sql: str, params: dict[str, Any], parts: in
             conn.commit()
             return written
 
-    def build(statement: str) -> None:
+    def build(statements: list[str]) -> None:
         with connect() as conn:
-            conn.execute(statement)
+            # One core: the run's own connection goes on with the bills and the ledger.
+            conn.execute("SET max_parallel_maintenance_workers = 0")
+            for statement in statements:
+                conn.execute(statement)
 
     try:
         with connect() as conn:
@@ -530,14 +533,13 @@ def _lines_parallel(rule: MonthRule, sql: str, params: dict[str, Any], parts: in
         if _unrated(error, month):
             raise _no_rates(rule, sql, params) from error
         raise DatabaseError(str(error)) from error
-    keys = ThreadPoolExecutor(max_workers=2)
+    # The sums first, alone (a parallel aggregate): the bills wait for them. The keys are wanted
+    # only when the stage becomes the partition, so they are built after, on one connection,
+    # while this one writes the bills and the ledger on the other core.
+    _sums_make(stage)
+    keys = ThreadPoolExecutor(max_workers=1)
     lines = Lines(month, count, staged=True, pool=keys)
-    lines.building = [keys.submit(build, statement) for statement in _indexes_sql(stage)]
-    try:
-        _sums_make(stage)
-    except BaseException:
-        lines.release()
-        raise
+    lines.building = [keys.submit(build, _indexes_sql(stage))]
     return lines
 
 
