@@ -25,6 +25,9 @@ def _manage(*args: str) -> None:
 def main() -> int:
     t0 = time.monotonic()
     os.environ.setdefault("SIMIS_DEMO", "true")
+    # Signed web-service requests name the address they were sent to: on another port, SIMIS
+    # must know it is there (the demo clients read the same setting).
+    os.environ.setdefault("SIMIS_PUBLIC_URL", f"http://localhost:{PORT}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     embedded = not os.environ.get("DATABASE_URL")
     if embedded:
