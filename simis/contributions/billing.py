@@ -482,9 +482,10 @@ def _lines_parallel(rule: MonthRule, sql: str, params: dict[str, Any], parts: in
     reads the register as this transaction sees it: this transaction's snapshot is exported and
     each part imports it (as ``pg_dump -j`` does), so the lines are exactly those one statement
     here would write. Then this transaction sums the lines, and the stage's two keys are built
-    on one more connection while this one goes on with the bills and the ledger; ``partition_attach`` waits for
-    the keys and takes the stage in, in this transaction. If the run fails the stage is dropped
-    (``stage_drop``), and any left over is dropped before the next attempt."""
+    on one more connection while this one goes on with the bills and the ledger;
+    ``partition_attach`` waits for the keys and takes the stage in, in this transaction. If the
+    run fails the stage is dropped (``stage_drop``), and any left over is dropped before the
+    next attempt."""
     month = rule.month
     stage = stage_name(month)
     snapshot = fetch("SELECT pg_export_snapshot()")[0][0]
