@@ -1,7 +1,8 @@
 """What other apps (payments, the portal, the signed API) may import from contributions.
 
-Payments post through ``payment_post`` / ``payment_reverse`` only: they settle the oldest
-months first, turn any excess into the employer's credit, and post a ``source`` once."""
+Payments post through ``payment_post`` / ``payment_reverse`` (or their many-at-once forms)
+only: they settle the oldest months first, turn any excess into the employer's credit, and post
+a ``source`` once."""
 
 from simis.contributions.errors import ContributionsError
 from simis.contributions.ledger import accounts_lock
@@ -26,6 +27,7 @@ from simis.contributions.selectors import (
 from simis.contributions.services import (
     PaymentIn,
     PaymentPosting,
+    ReversalIn,
     billing_next_month,
     certificate_issue,
     instalment_plan_request,
@@ -34,6 +36,7 @@ from simis.contributions.services import (
     payment_post,
     payment_reverse,
     payments_post,
+    payments_reverse,
     penalties_accrue,
     periods_rebill,
 )
@@ -56,6 +59,7 @@ __all__ = [
     "PaymentIn",
     "PaymentPosting",
     "PlanStatus",
+    "ReversalIn",
     "Statement",
     "account_statement",
     "account_summary",
@@ -79,6 +83,7 @@ __all__ = [
     "payment_post",
     "payment_reverse",
     "payments_post",
+    "payments_reverse",
     "penalties_accrue",
     "periods_rebill",
     "person_month_calculate",

@@ -44,6 +44,7 @@ from simis.contributions.models import (
     RunStatus,
 )
 from simis.core.dates import add_months, month_end, month_start
+from simis.core.db_copy import ids_take, objects_copy
 from simis.core.errors import SimisError
 from simis.core.money import Money
 from simis.core.parameter_table import ParameterReader
@@ -323,24 +324,28 @@ def payments_post(payments: Sequence[PaymentIn]) -> list[PaymentPosting]:
         ]
         first_of[payment.source] = len(drafts)
         drafts.append((payment, lines, allocation))
-    entries = JournalEntry.objects.bulk_create(
-        [
-            JournalEntry(
-                kind=EntryKind.PAYMENT,
-                source=payment.source,
-                establishment_id=payment.establishment_id,
-                posted_on=payment.paid_on,
-                memo=payment.memo[:200],
-            )
-            for payment, _lines, _allocation in drafts
-        ]
-    )
-    Posting.objects.bulk_create(
+    entries = [
+        JournalEntry(
+            id=pk,
+            kind=EntryKind.PAYMENT,
+            source=payment.source,
+            establishment_id=payment.establishment_id,
+            posted_on=payment.paid_on,
+            memo=payment.memo[:200],
+        )
+        for pk, (payment, _lines, _allocation) in zip(
+            ids_take(JournalEntry, len(drafts)), drafts, strict=True
+        )
+    ]
+    objects_copy(JournalEntry, entries)
+    objects_copy(
+        Posting,
         [
             posting
             for entry, (payment, lines, _allocation) in zip(entries, drafts, strict=True)
             for posting in ledger.postings_make(entry, payment.establishment_id, payment.paid_on, lines)
-        ]
+        ],
+        with_pk=False,
     )
     accounts = {"contributions": Account.CONTRIBUTIONS_RECEIVABLE, "penalties": Account.PENALTIES_RECEIVABLE}
     answers: list[PaymentPosting] = []
@@ -393,20 +398,77 @@ def payment_reverse(*, payment_source: str, reversed_on: date, source: str, memo
     """Undoes a payment (a bank's reversal or a returned transfer): every posting of the payment's
     entry is posted again with the opposite sign, so the months it settled are owed again. If its
     credit was already spent on later debt, the credit account goes below zero: the employer
-    owes it back. CON-041 for a source that was never posted."""
-    payment = JournalEntry.objects.filter(source=payment_source, kind=EntryKind.PAYMENT).first()
-    if payment is None or payment.establishment_id is None:
-        raise SimisError(ContributionsError.UNKNOWN_PAYMENT, source=payment_source)
-    ledger.account_lock(payment.establishment_id)
-    lines = [Line(p.account, p.month, -rules.halalas(p.amount.amount)) for p in payment.postings.all()]  # type: ignore[arg-type]
-    return ledger.entry_post(
-        kind=EntryKind.REVERSAL,
-        source=source,
-        establishment_id=payment.establishment_id,
-        posted_on=reversed_on,
-        lines=lines,
-        memo=memo or payment.memo,
-    ).entry
+    owes it back. CON-041 for a source that was never posted. A ``source`` posted before is
+    answered with that entry."""
+    return payments_reverse([ReversalIn(payment_source, reversed_on, source, memo)])[0]
+
+
+@dataclass(frozen=True, slots=True)
+class ReversalIn:
+    payment_source: str  # the payment's entry
+    reversed_on: date
+    source: str  # the reversal's own entry, posted once
+    memo: str = ""
+
+
+def payments_reverse(reversals: Sequence[ReversalIn]) -> list[JournalEntry]:
+    """Many payments undone at once — a bank statement's returned transfers — each exactly as
+    ``payment_reverse`` would, with a fixed number of statements: the payments' entries and
+    their postings read in one query each, the accounts locked in one, the reversing entries and
+    then all their postings written in one ``COPY`` each (so the balance and debt triggers run
+    once). Returns each reversal's entry, in the order given; nothing is written when one names
+    a payment never posted (CON-041)."""
+    if not reversals:
+        return []
+    payments = {
+        entry.source: entry
+        for entry in JournalEntry.objects.filter(
+            source__in={r.payment_source for r in reversals}, kind=EntryKind.PAYMENT
+        )
+    }
+    for reversal in reversals:
+        payment = payments.get(reversal.payment_source)
+        if payment is None or payment.establishment_id is None:
+            raise SimisError(ContributionsError.UNKNOWN_PAYMENT, source=reversal.payment_source)
+    ledger.accounts_lock(entry.establishment_id for entry in payments.values() if entry.establishment_id)
+    known = {e.source: e for e in JournalEntry.objects.filter(source__in={r.source for r in reversals})}
+    postings: dict[int, list[Posting]] = {entry.pk: [] for entry in payments.values()}
+    for posting in Posting.objects.filter(entry_id__in=list(postings)).order_by("id"):
+        postings[posting.entry_id].append(posting)
+    made: dict[str, JournalEntry] = {}
+    drafts: list[tuple[JournalEntry, int, list[Line]]] = []
+    for reversal in reversals:
+        if reversal.source in known or reversal.source in made:
+            continue
+        payment = payments[reversal.payment_source]
+        establishment_id = int(payment.establishment_id)  # type: ignore[arg-type]  # checked above
+        entry = JournalEntry(
+            kind=EntryKind.REVERSAL,
+            source=reversal.source,
+            establishment_id=establishment_id,
+            posted_on=reversal.reversed_on,
+            memo=(reversal.memo or payment.memo)[:200],
+        )
+        lines = [
+            Line(Account(p.account), p.month, -rules.halalas(p.amount.amount)) for p in postings[payment.pk]
+        ]
+        made[reversal.source] = entry
+        drafts.append((entry, establishment_id, lines))
+    for pk, (entry, _establishment_id, _lines) in zip(
+        ids_take(JournalEntry, len(drafts)), drafts, strict=True
+    ):
+        entry.pk = pk
+    objects_copy(JournalEntry, [entry for entry, _establishment_id, _lines in drafts])
+    objects_copy(
+        Posting,
+        [
+            posting
+            for entry, establishment_id, lines in drafts
+            for posting in ledger.postings_make(entry, establishment_id, entry.posted_on, lines)
+        ],
+        with_pk=False,
+    )
+    return [known.get(r.source) or made[r.source] for r in reversals]
 
 
 def credits_apply(*, on: date, establishment_ids: Iterable[int] | None = None) -> int:

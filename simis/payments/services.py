@@ -41,11 +41,13 @@ from simis.contributions.public import (
     Bill,
     PaymentIn,
     PaymentPosting,
+    ReversalIn,
     accounts_lock,
     bill_by_number,
-    payment_reverse,
     payments_post,
+    payments_reverse,
 )
+from simis.core.db_copy import ids_take, objects_copy
 from simis.core.errors import SimisError
 from simis.core.identifiers import bill_number_valid, normalise_digits
 from simis.core.money import Money
@@ -99,19 +101,6 @@ def _reference_lock(bank: str, reference: str) -> None:
     _lock(_REFERENCE_LOCK, f"{bank}\x1f{reference}")
 
 
-def _payment_ids(count: int) -> list[int]:
-    """``count`` new payment ids, taken from the table's own sequence, so that numbers (made
-    from the id) are written in the same INSERT as the rows."""
-    if not count:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('payments_payment', 'id')) FROM generate_series(1, %s)",
-            [count],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 def _settled_record(posting: PaymentPosting) -> list[dict[str, str]]:
     return [
         {"account": str(account), "month": month.isoformat(), "amount": str(amount.amount)}
@@ -151,23 +140,25 @@ def _payments_apply(
         )
     receipts = [
         Receipt(
+            id=pk,
             number=rules.receipt_number(payment.pk),
             payment=payment,
             issued_at=payment.created_at,
             settled=_settled_record(posting),
             credit=posting.credit,
         )
-        for payment, posting in zip(payments, postings, strict=True)
+        for pk, payment, posting in zip(ids_take(Receipt, len(payments)), payments, postings, strict=True)
     ]
     with timer.step("receipts"):
-        Receipt.objects.bulk_create(receipts, batch_size=5000)
+        objects_copy(Receipt, receipts)
     for payment, receipt in zip(payments, receipts, strict=True):
         payment.receipt = receipt
     return payments
 
 
 def _payments_insert(drafts: Sequence[PaymentDraft]) -> list[Payment]:
-    ids = _payment_ids(len(drafts))
+    # Ids first, so that numbers (made from the id) are written with the rows.
+    ids = ids_take(Payment, len(drafts))
     now = timezone.now()
     payments = [
         Payment(
@@ -188,29 +179,59 @@ def _payments_insert(drafts: Sequence[PaymentDraft]) -> list[Payment]:
         )
         for pk, draft in zip(ids, drafts, strict=True)
     ]
-    Payment.objects.bulk_create(payments, batch_size=5000)
+    objects_copy(Payment, payments)
     return payments
+
+
+@dataclass(frozen=True, slots=True)
+class _Reversal:
+    payment: Payment
+    reason: str
+    on: date
+    origin: str
+    line: StatementLine | None = None
 
 
 def _reverse(
     payment: Payment, *, reason: str, on: date, origin: str, line: StatementLine | None = None
 ) -> PaymentReversal:
-    payment_reverse(
-        payment_source=payment.posting_source,
-        reversed_on=on,
-        source=rules.reversal_source(payment.pk),
-        memo=reason[:200],
+    return _reversals_make([_Reversal(payment, reason, on, origin, line)])[0]
+
+
+def _reversals_make(reversals: Sequence[_Reversal]) -> list[PaymentReversal]:
+    """Undoes the payments in the ledger (``payments_reverse``: one batch whatever their
+    number), marks them reversed and records each reversal."""
+    if not reversals:
+        return []
+    payments_reverse(
+        [
+            ReversalIn(
+                payment_source=r.payment.posting_source,
+                reversed_on=r.on,
+                source=rules.reversal_source(r.payment.pk),
+                memo=r.reason[:200],
+            )
+            for r in reversals
+        ]
     )
-    Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.REVERSED)
-    payment.status = PaymentStatus.REVERSED
-    return PaymentReversal.objects.create(
-        payment=payment,
-        reason=reason[:200],
-        reversed_on=on,
-        origin=origin,
-        posting_source=rules.reversal_source(payment.pk),
-        statement_line=line,
-    )
+    for chunk in _chunks([r.payment.pk for r in reversals]):
+        Payment.objects.filter(pk__in=chunk).update(status=PaymentStatus.REVERSED)
+    records = []
+    for pk, r in zip(ids_take(PaymentReversal, len(reversals)), reversals, strict=True):
+        r.payment.status = PaymentStatus.REVERSED
+        records.append(
+            PaymentReversal(
+                id=pk,
+                payment=r.payment,
+                reason=r.reason[:200],
+                reversed_on=r.on,
+                origin=r.origin,
+                posting_source=rules.reversal_source(r.payment.pk),
+                statement_line=r.line,
+            )
+        )
+    objects_copy(PaymentReversal, records)
+    return records
 
 
 # --- The banks' web services (CON-5) ---------------------------------------------------------------
@@ -598,7 +619,8 @@ def _reconcile(record: StatementImport, statements: Sequence[Statement], timer: 
     }
     created = _payments_apply(drafts, timer=timer, also_lock=returned_from)
     lines = []
-    for (statement, entry), decision in zip(entries, decisions, strict=True):
+    line_ids = ids_take(StatementLine, len(entries))
+    for line_id, (statement, entry), decision in zip(line_ids, entries, decisions, strict=True):
         payment_id = decision.payment_id
         if decision.new_payment is not None:
             payment_id = created[decision.new_payment.index].pk
@@ -606,6 +628,7 @@ def _reconcile(record: StatementImport, statements: Sequence[Statement], timer: 
             payment_id = created[decision.reverses_new].pk
         lines.append(
             StatementLine(
+                id=line_id,
                 statement_import=record,
                 position=entry.line,
                 statement_id=statement.statement_id[:64],
@@ -627,19 +650,22 @@ def _reconcile(record: StatementImport, statements: Sequence[Statement], timer: 
             )
         )
     with timer.step("lines"):
-        StatementLine.objects.bulk_create(lines, batch_size=5000)
+        objects_copy(StatementLine, lines)
     reversals = [line for line in lines if line.outcome == LineOutcome.REVERSAL]
     with timer.step("reversals"):
         to_reverse = {p.pk: p for p in Payment.objects.filter(pk__in=[line.payment_id for line in reversals])}
-        for line in reversals:
-            assert line.payment_id is not None
-            _reverse(
-                to_reverse[line.payment_id],
-                reason=(line.remittance or line.entry_reference)[:200],
-                on=line.value_date,
-                origin=PaymentOrigin.STATEMENT,
-                line=line,
-            )
+        _reversals_make(
+            [
+                _Reversal(
+                    to_reverse[line.payment_id],  # type: ignore[index]  # a reversal names its payment
+                    reason=(line.remittance or line.entry_reference)[:200],
+                    on=line.value_date,
+                    origin=PaymentOrigin.STATEMENT,
+                    line=line,
+                )
+                for line in reversals
+            ]
+        )
     confirmed = [line.payment_id for line in lines if line.outcome == LineOutcome.CONFIRMED]
     with timer.step("confirmations"):
         for chunk in _chunks(confirmed):

@@ -475,3 +475,80 @@ def test_many_payments_at_once_post_exactly_as_one_by_one(parameters) -> None:  
     assert not any(a.created for a in again) and [a.entry.pk for a in again] == [
         a.entry.pk for a in answers[:3]
     ]
+
+
+def test_many_reversals_at_once_undo_exactly_their_payments(parameters) -> None:  # type: ignore[no-untyped-def]
+    """A statement's returned payments reversed together: each reversal posts the exact opposite
+    of its payment's postings, so every month it settled is owed again and the employer's net
+    position is that of the payments left standing; a retried reversal posts once, and a batch
+    naming a payment never posted writes nothing (CON-041)."""
+    from simis.contributions.services import PaymentIn, ReversalIn, payments_post, payments_reverse
+
+    employers = [_employer(workers=1 + i % 2) for i in range(4)]
+    month_bill(month=SEP, today=date(2026, 10, 1))
+    month_bill(month=OCT, today=date(2026, 11, 1))
+    payments = [
+        PaymentIn(employers[i % 4].pk, Money(f"{1500 + 700 * i}.25"), date(2026, 11, 3), f"p:{i}")
+        for i in range(12)
+    ]
+    returned = {0, 3, 4, 7, 11}
+
+    def debts() -> dict[tuple[int, date], list[Decimal]]:
+        return {
+            (row.establishment_id, row.month): [row.contributions.amount, row.penalties.amount]
+            for row in MonthDebt.objects.all()
+        }
+
+    def net() -> dict[int, Decimal]:
+        """What each employer owes in all: its months' debts less its credit."""
+        owed: dict[int, Decimal] = {}
+        for (establishment_id, _month), (contributions, penalties) in debts().items():
+            owed[establishment_id] = owed.get(establishment_id, Decimal(0)) + contributions + penalties
+        for row in EmployerCredit.objects.all():
+            owed[row.establishment_id] = owed.get(row.establishment_id, Decimal(0)) - row.credit.amount
+        return owed
+
+    sid = transaction.savepoint()
+    payments_post([p for i, p in enumerate(payments) if i not in returned])
+    net_standing = net()
+    transaction.savepoint_rollback(sid)
+
+    payments_post(payments)
+    expected = debts()
+    for posting in Posting.objects.filter(
+        entry__source__in=[f"p:{i}" for i in returned],
+        account__in=[Account.CONTRIBUTIONS_RECEIVABLE, Account.PENALTIES_RECEIVABLE],
+    ):
+        column = 0 if posting.account == Account.CONTRIBUTIONS_RECEIVABLE else 1
+        expected[(posting.establishment_id, posting.month)][column] -= posting.amount.amount  # type: ignore[index]
+    reversals = [ReversalIn(f"p:{i}", date(2026, 11, 5), f"r:{i}", f"returned {i}") for i in sorted(returned)]
+    reversals.append(reversals[1])  # the bank's file named one twice
+    entries = payments_reverse(reversals)
+    assert entries[-1].pk == entries[1].pk and len({e.pk for e in entries}) == len(returned)
+    for i in returned:
+        paid = sorted(
+            (p.account, p.month, p.amount.amount, p.establishment_id)
+            for p in Posting.objects.filter(entry__source=f"p:{i}")
+        )
+        undone = sorted(
+            (p.account, p.month, -p.amount.amount, p.establishment_id)
+            for p in Posting.objects.filter(entry__source=f"r:{i}")
+        )
+        assert paid and undone == paid
+        entry = JournalEntry.objects.get(source=f"r:{i}")
+        assert (entry.kind, entry.posted_on, entry.memo) == (
+            EntryKind.REVERSAL,
+            date(2026, 11, 5),
+            f"returned {i}",
+        )
+    assert debts() == expected
+    assert net() == net_standing
+    assert payments_reverse(reversals[:2])[0].pk == entries[0].pk  # retried: nothing new
+
+    written = JournalEntry.objects.count()
+    with pytest.raises(SimisError) as unknown:
+        payments_reverse(
+            [ReversalIn("p:1", date(2026, 11, 6), "r:1"), ReversalIn("p:none", date(2026, 11, 6), "r:x")]
+        )
+    assert unknown.value.code == "CON-041"
+    assert JournalEntry.objects.count() == written

@@ -271,14 +271,72 @@ def test_a_file_applies_completely_or_not_at_all(billed, monkeypatch) -> None:  
     number = billed.bill(billed.one, OCT).number
     data = mt940([Row("100.00", "FT3001", f"GOSI BILL {number}"), Row("7.00", "FT3002", "RETURN", mark="RC")])
 
-    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("the disk is full")
+    written = services.objects_copy
 
-    monkeypatch.setattr(StatementLine.objects, "bulk_create", broken)
+    def broken(model, objects, **kwargs):  # type: ignore[no-untyped-def]
+        # The payments, their postings and receipts are written; the lines fail after them.
+        if model is StatementLine:
+            raise RuntimeError("the disk is full")
+        return written(model, objects, **kwargs)
+
+    monkeypatch.setattr(services, "objects_copy", broken)
     with pytest.raises(RuntimeError):
         _import(data)
     assert not Payment.objects.exists() and not StatementImport.objects.exists()
     assert _journal(EntryKind.PAYMENT, billed.one) == 0
+
+
+def test_rows_written_by_copy_read_back_as_the_orm_wrote_them(billed) -> None:  # type: ignore[no-untyped-def]
+    """``objects_copy`` (the import's writes) against ``bulk_create``: the same instances, one
+    written each way, read back field for field equal — money, JSON, arrays, empty text, NULLs,
+    times — and a field it cannot write is refused rather than guessed."""
+    from django.forms.models import model_to_dict
+
+    from simis.core.db_copy import ids_take, objects_copy
+
+    payment = _notify(billed.bill(billed.one, OCT).number, "1000.00", "FT9001").payment
+    record = _import(mt940([Row("1.00", "FT9002", "no bill here")])).statement_import
+
+    def line(pk: int, numbers: list[str]) -> StatementLine:
+        return StatementLine(
+            id=pk,
+            statement_import=record,
+            position=7 + pk % 1000,
+            statement_id="S-1",
+            entry_reference=f"REF-{pk}",
+            booking_date=date(2026, 11, 20),
+            value_date=date(2026, 11, 19),
+            amount=Decimal("1234.567"),
+            currency="SAR",
+            credit=True,
+            debtor_name="مؤسسة نور للتجارة",
+            remittance="GOSI BILL\t«two»\nlines",
+            bill_numbers=numbers,
+            outcome=LineOutcome.APPLIED,
+            payment=payment,
+        )
+
+    copied, created = (line(pk, ["10000000001600", "10000000000016"]) for pk in ids_take(StatementLine, 2))
+    created.bill_numbers = []
+    objects_copy(StatementLine, [copied])
+    StatementLine.objects.bulk_create([created])
+    differing = ("id", "entry_reference", "position")  # unique per line
+    fields = [f.name for f in StatementLine._meta.concrete_fields if f.name not in differing]
+    read = {
+        row.pk: model_to_dict(row, fields=fields)
+        for row in StatementLine.objects.filter(pk__in=[copied.pk, created.pk])
+    }
+    assert read[copied.pk] | {"bill_numbers": []} == read[created.pk]
+    assert read[copied.pk]["bill_numbers"] == ["10000000001600", "10000000000016"]
+    assert (
+        read[copied.pk]["remittance"] == "GOSI BILL\t«two»\nlines" and read[copied.pk]["resolved_by"] is None
+    )
+
+    receipt = Receipt.objects.get(payment=payment)
+    assert receipt.settled and receipt.issued_at.tzinfo is not None  # written by COPY at notification
+    assert Payment.objects.get(pk=payment.pk).amount == Money("1000.00")
+    with pytest.raises(TypeError, match="no conversion"):
+        objects_copy(StatementImport, [record])  # a FileField: not one it knows
 
 
 def test_sample_files_of_both_formats_reconcile(billed) -> None:  # type: ignore[no-untyped-def]
