@@ -513,23 +513,25 @@ def credits_apply(*, on: date, establishment_ids: Iterable[int] | None = None) -
         drafts.append(
             (establishment_id, [Line(Account.EMPLOYER_CREDIT, None, spent), *ledger.settle_lines(allocation)])
         )
-    entries = JournalEntry.objects.bulk_create(
-        [
-            JournalEntry(
-                kind=EntryKind.CREDIT_APPLIED,
-                source=_credit_source(establishment_id, on, entries_so_far.get(establishment_id, 0)),
-                establishment_id=establishment_id,
-                posted_on=on,
-            )
-            for establishment_id, _lines in drafts
-        ]
-    )
-    Posting.objects.bulk_create(
+    entries = [
+        JournalEntry(
+            id=pk,
+            kind=EntryKind.CREDIT_APPLIED,
+            source=_credit_source(establishment_id, on, entries_so_far.get(establishment_id, 0)),
+            establishment_id=establishment_id,
+            posted_on=on,
+        )
+        for pk, (establishment_id, _lines) in zip(ids_take(JournalEntry, len(drafts)), drafts, strict=True)
+    ]
+    objects_copy(JournalEntry, entries)
+    objects_copy(
+        Posting,
         [
             posting
             for entry, (establishment_id, lines) in zip(entries, drafts, strict=True)
             for posting in ledger.postings_make(entry, establishment_id, on, lines)
-        ]
+        ],
+        with_pk=False,
     )
     return len(drafts)
 
@@ -648,22 +650,24 @@ def penalties_accrue(*, today: date | None = None, actor: Any = None) -> Accrual
                 )
             )
         charged = [a for a in accruals if a.amount.amount > 0]
-        entries = JournalEntry.objects.bulk_create(
-            [
-                JournalEntry(
-                    kind=EntryKind.PENALTY,
-                    source=f"penalty:{a.establishment_id}:{a.month:%Y-%m}:{a.period}",
-                    establishment_id=a.establishment_id,
-                    posted_on=a.period_start,
-                    memo=f"{a.month:%Y-%m} #{a.period}",
-                )
-                for a in charged
-            ]
-        )
+        # By COPY, ids taken first: on the day after the due date every late employer is fined.
+        entries = [
+            JournalEntry(
+                id=pk,
+                kind=EntryKind.PENALTY,
+                source=f"penalty:{a.establishment_id}:{a.month:%Y-%m}:{a.period}",
+                establishment_id=a.establishment_id,
+                posted_on=a.period_start,
+                memo=f"{a.month:%Y-%m} #{a.period}",
+            )
+            for pk, a in zip(ids_take(JournalEntry, len(charged)), charged, strict=True)
+        ]
+        objects_copy(JournalEntry, entries)
         for accrual, entry in zip(charged, entries, strict=True):
             accrual.entry = entry
-        PenaltyAccrual.objects.bulk_create(accruals)
-        Posting.objects.bulk_create(
+        objects_copy(PenaltyAccrual, accruals, with_pk=False)
+        objects_copy(
+            Posting,
             [
                 Posting(
                     entry=a.entry,
@@ -675,7 +679,8 @@ def penalties_accrue(*, today: date | None = None, actor: Any = None) -> Accrual
                 )
                 for a in charged
                 for account, sign in ((Account.PENALTIES_RECEIVABLE, 1), (Account.PENALTY_REVENUE, -1))
-            ]
+            ],
+            with_pk=False,
         )
         credits_apply(on=today, establishment_ids={a.establishment_id for a in charged})
         total = sum((a.amount for a in charged), Money(0))
