@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from simis.contributions import rules
 from simis.contributions.models import Account, EmployerCredit, EntryKind, JournalEntry, MonthDebt, Posting
+from simis.core.db_copy import ids_take, objects_copy
 from simis.core.money import Money
 
 
@@ -83,6 +84,28 @@ def entry_post(
     )
     Posting.objects.bulk_create(postings_make(entry, establishment_id, posted_on, lines))
     return Posted(entry, True)
+
+
+def entries_write(drafts: Sequence[tuple[JournalEntry, Sequence[Line]]]) -> list[JournalEntry]:
+    """Writes many new entries at once — a statement's payments, a day's fines — each with its
+    lines as postings (on the entry's establishment and day): ids taken from the sequence, then
+    the entries in one ``COPY`` and all their postings in another, so the balance and debt
+    triggers run once. The caller has made sure no ``source`` was posted before. Returns the
+    entries, with their ids."""
+    entries = [entry for entry, _lines in drafts]
+    for pk, entry in zip(ids_take(JournalEntry, len(entries)), entries, strict=True):
+        entry.pk = pk
+    objects_copy(JournalEntry, entries)
+    objects_copy(
+        Posting,
+        [
+            posting
+            for entry, lines in drafts
+            for posting in postings_make(entry, entry.establishment_id, entry.posted_on, lines)  # type: ignore[arg-type]
+        ],
+        with_pk=False,
+    )
+    return entries
 
 
 def postings_make(

@@ -44,7 +44,7 @@ from simis.contributions.models import (
     RunStatus,
 )
 from simis.core.dates import add_months, month_end, month_start
-from simis.core.db_copy import ids_take, objects_copy
+from simis.core.db_copy import objects_copy
 from simis.core.errors import SimisError
 from simis.core.money import Money
 from simis.core.parameter_table import ParameterReader
@@ -324,28 +324,20 @@ def payments_post(payments: Sequence[PaymentIn]) -> list[PaymentPosting]:
         ]
         first_of[payment.source] = len(drafts)
         drafts.append((payment, lines, allocation))
-    entries = [
-        JournalEntry(
-            id=pk,
-            kind=EntryKind.PAYMENT,
-            source=payment.source,
-            establishment_id=payment.establishment_id,
-            posted_on=payment.paid_on,
-            memo=payment.memo[:200],
-        )
-        for pk, (payment, _lines, _allocation) in zip(
-            ids_take(JournalEntry, len(drafts)), drafts, strict=True
-        )
-    ]
-    objects_copy(JournalEntry, entries)
-    objects_copy(
-        Posting,
+    entries = ledger.entries_write(
         [
-            posting
-            for entry, (payment, lines, _allocation) in zip(entries, drafts, strict=True)
-            for posting in ledger.postings_make(entry, payment.establishment_id, payment.paid_on, lines)
-        ],
-        with_pk=False,
+            (
+                JournalEntry(
+                    kind=EntryKind.PAYMENT,
+                    source=payment.source,
+                    establishment_id=payment.establishment_id,
+                    posted_on=payment.paid_on,
+                    memo=payment.memo[:200],
+                ),
+                lines,
+            )
+            for payment, lines, _allocation in drafts
+        ]
     )
     accounts = {"contributions": Account.CONTRIBUTIONS_RECEIVABLE, "penalties": Account.PENALTIES_RECEIVABLE}
     answers: list[PaymentPosting] = []
@@ -436,16 +428,15 @@ def payments_reverse(reversals: Sequence[ReversalIn]) -> list[JournalEntry]:
     for posting in Posting.objects.filter(entry_id__in=list(postings)).order_by("id"):
         postings[posting.entry_id].append(posting)
     made: dict[str, JournalEntry] = {}
-    drafts: list[tuple[JournalEntry, int, list[Line]]] = []
+    drafts: list[tuple[JournalEntry, list[Line]]] = []
     for reversal in reversals:
         if reversal.source in known or reversal.source in made:
             continue
         payment = payments[reversal.payment_source]
-        establishment_id = int(payment.establishment_id)  # type: ignore[arg-type]  # checked above
         entry = JournalEntry(
             kind=EntryKind.REVERSAL,
             source=reversal.source,
-            establishment_id=establishment_id,
+            establishment_id=payment.establishment_id,
             posted_on=reversal.reversed_on,
             memo=(reversal.memo or payment.memo)[:200],
         )
@@ -453,21 +444,8 @@ def payments_reverse(reversals: Sequence[ReversalIn]) -> list[JournalEntry]:
             Line(Account(p.account), p.month, -rules.halalas(p.amount.amount)) for p in postings[payment.pk]
         ]
         made[reversal.source] = entry
-        drafts.append((entry, establishment_id, lines))
-    for pk, (entry, _establishment_id, _lines) in zip(
-        ids_take(JournalEntry, len(drafts)), drafts, strict=True
-    ):
-        entry.pk = pk
-    objects_copy(JournalEntry, [entry for entry, _establishment_id, _lines in drafts])
-    objects_copy(
-        Posting,
-        [
-            posting
-            for entry, establishment_id, lines in drafts
-            for posting in ledger.postings_make(entry, establishment_id, entry.posted_on, lines)
-        ],
-        with_pk=False,
-    )
+        drafts.append((entry, lines))
+    ledger.entries_write(drafts)
     return [known.get(r.source) or made[r.source] for r in reversals]
 
 
@@ -513,25 +491,19 @@ def credits_apply(*, on: date, establishment_ids: Iterable[int] | None = None) -
         drafts.append(
             (establishment_id, [Line(Account.EMPLOYER_CREDIT, None, spent), *ledger.settle_lines(allocation)])
         )
-    entries = [
-        JournalEntry(
-            id=pk,
-            kind=EntryKind.CREDIT_APPLIED,
-            source=_credit_source(establishment_id, on, entries_so_far.get(establishment_id, 0)),
-            establishment_id=establishment_id,
-            posted_on=on,
-        )
-        for pk, (establishment_id, _lines) in zip(ids_take(JournalEntry, len(drafts)), drafts, strict=True)
-    ]
-    objects_copy(JournalEntry, entries)
-    objects_copy(
-        Posting,
+    ledger.entries_write(
         [
-            posting
-            for entry, (establishment_id, lines) in zip(entries, drafts, strict=True)
-            for posting in ledger.postings_make(entry, establishment_id, on, lines)
-        ],
-        with_pk=False,
+            (
+                JournalEntry(
+                    kind=EntryKind.CREDIT_APPLIED,
+                    source=_credit_source(establishment_id, on, entries_so_far.get(establishment_id, 0)),
+                    establishment_id=establishment_id,
+                    posted_on=on,
+                ),
+                lines,
+            )
+            for establishment_id, lines in drafts
+        ]
     )
     return len(drafts)
 
@@ -650,38 +622,28 @@ def penalties_accrue(*, today: date | None = None, actor: Any = None) -> Accrual
                 )
             )
         charged = [a for a in accruals if a.amount.amount > 0]
-        # By COPY, ids taken first: on the day after the due date every late employer is fined.
-        entries = [
-            JournalEntry(
-                id=pk,
-                kind=EntryKind.PENALTY,
-                source=f"penalty:{a.establishment_id}:{a.month:%Y-%m}:{a.period}",
-                establishment_id=a.establishment_id,
-                posted_on=a.period_start,
-                memo=f"{a.month:%Y-%m} #{a.period}",
-            )
-            for pk, a in zip(ids_take(JournalEntry, len(charged)), charged, strict=True)
-        ]
-        objects_copy(JournalEntry, entries)
+        # In one COPY a table: on the day after the due date every late employer is fined.
+        entries = ledger.entries_write(
+            [
+                (
+                    JournalEntry(
+                        kind=EntryKind.PENALTY,
+                        source=f"penalty:{a.establishment_id}:{a.month:%Y-%m}:{a.period}",
+                        establishment_id=a.establishment_id,
+                        posted_on=a.period_start,
+                        memo=f"{a.month:%Y-%m} #{a.period}",
+                    ),
+                    [
+                        Line(Account.PENALTIES_RECEIVABLE, a.month, rules.halalas(a.amount.amount)),
+                        Line(Account.PENALTY_REVENUE, a.month, -rules.halalas(a.amount.amount)),
+                    ],
+                )
+                for a in charged
+            ]
+        )
         for accrual, entry in zip(charged, entries, strict=True):
             accrual.entry = entry
         objects_copy(PenaltyAccrual, accruals, with_pk=False)
-        objects_copy(
-            Posting,
-            [
-                Posting(
-                    entry=a.entry,
-                    establishment_id=a.establishment_id,
-                    account=account,
-                    month=a.month,
-                    amount=sign * a.amount,
-                    posted_on=a.period_start,
-                )
-                for a in charged
-                for account, sign in ((Account.PENALTIES_RECEIVABLE, 1), (Account.PENALTY_REVENUE, -1))
-            ],
-            with_pk=False,
-        )
         credits_apply(on=today, establishment_ids={a.establishment_id for a in charged})
         total = sum((a.amount for a in charged), Money(0))
         result = AccrualResult(len(charged), sum(1 for a in accruals if a.waiver), len(deferred), total)
