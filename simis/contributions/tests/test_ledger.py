@@ -552,3 +552,57 @@ def test_many_reversals_at_once_undo_exactly_their_payments(parameters) -> None:
         )
     assert unknown.value.code == "CON-041"
     assert JournalEntry.objects.count() == written
+
+
+def test_the_balance_check_reads_each_entry_by_key_whatever_the_statistics(parameters) -> None:  # type: ignore[no-untyped-def]
+    """After the first billing run nearly every posting is the run's, and ANALYZE records one
+    ``entry_id``: the planner then expected any entry to own the whole table and summed each
+    new entry's postings with a sequential scan (a day's fines for 96,552 employers ran for over
+    nine minutes). Migration 0019 keeps the check on the entry index: 5,000 fines against a
+    40,000-posting run finish well inside a 3-second limit (a scan per entry takes far longer)."""
+    from django.db import connection
+
+    from simis.contributions.ledger import Line, entries_write
+
+    establishment = establishment_make()
+    run = JournalEntry.objects.create(kind=EntryKind.BILL, source="bill-run:big", posted_on=date(2026, 11, 1))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+INSERT INTO contributions_posting (entry_id, establishment_id, account, month, amount, posted_on, reference)
+SELECT %(run)s, %(est)s, %(debit)s, %(month)s, 1.00, %(on)s, '' FROM generate_series(1, 39999)
+UNION ALL
+SELECT %(run)s, 0, %(credit)s, %(month)s, -39999.00, %(on)s, ''
+""",
+            {
+                "run": run.pk,
+                "est": establishment.pk,
+                "debit": Account.CONTRIBUTIONS_RECEIVABLE.value,
+                "credit": Account.CONTRIBUTION_REVENUE.value,
+                "month": OCT,
+                "on": date(2026, 11, 1),
+            },
+        )
+        cursor.execute("ANALYZE contributions_posting")
+        cursor.execute(
+            "SELECT n_distinct FROM pg_stats "
+            "WHERE tablename = 'contributions_posting' AND attname = 'entry_id'"
+        )
+        assert cursor.fetchone()[0] == 1  # the statistics the planner was misled by
+    fines = [
+        (
+            JournalEntry(
+                kind=EntryKind.PENALTY,
+                source=f"fine:{i}",
+                establishment=establishment,
+                posted_on=date(2026, 11, 16),
+            ),
+            [Line(Account.PENALTIES_RECEIVABLE, OCT, 100), Line(Account.PENALTY_REVENUE, OCT, -100)],
+        )
+        for i in range(5000)
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = '3s'")
+        entries_write(fines)
+    assert MonthDebt.objects.get(establishment_id=establishment.pk, month=OCT).penalties == Money("5000.00")
+    assert Posting.objects.filter(entry__kind=EntryKind.PENALTY).count() == 10_000
