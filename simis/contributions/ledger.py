@@ -95,6 +95,7 @@ def entries_write(drafts: Sequence[tuple[JournalEntry, Sequence[Line]]]) -> list
     entries = [entry for entry, _lines in drafts]
     for pk, entry in zip(ids_take(JournalEntry, len(entries)), entries, strict=True):
         entry.pk = pk
+        entry.memo = entry.memo[:200]
     objects_copy(JournalEntry, entries)
     objects_copy(
         Posting,

@@ -622,6 +622,9 @@ def penalties_accrue(*, today: date | None = None, actor: Any = None) -> Accrual
                 )
             )
         charged = [a for a in accruals if a.amount.amount > 0]
+        # The accounts before the month debts the fines' postings change, as a payment takes
+        # them (the other order could deadlock with a payment of a fined employer).
+        ledger.accounts_lock(a.establishment_id for a in charged)
         # In one COPY a table: on the day after the due date every late employer is fined.
         entries = ledger.entries_write(
             [

@@ -13,6 +13,7 @@ The objects are built as for ``bulk_create`` (model instances, their defaults fi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
@@ -44,12 +45,40 @@ def _json(value: Any) -> Any:
     return None if value is None else Jsonb(value)
 
 
+def _aware(value: Any) -> Any:
+    """A naive time would be read as UTC by the server (Django's connection time zone), where
+    Django would have read it in the project's zone: refused rather than shifted."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise ValueError(f"objects_copy: a naive datetime {value.isoformat()}")
+    return value
+
+
+def _day(value: Any) -> Any:
+    """A time where a day is wanted: Django would take its day in the project's zone, the
+    server in UTC. Refused."""
+    if isinstance(value, datetime):
+        raise ValueError(f"objects_copy: a datetime {value.isoformat()} for a date column")
+    return value
+
+
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
-    """What a value read from the instance needs before psycopg dumps it (``None``: nothing)."""
+    """What a value read from the instance needs before psycopg dumps it (``None``: nothing).
+    Django's own preparation (``pre_save``, ``get_db_prep_save``) does not run, so a field
+    that depends on it is refused."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        raise TypeError(f"objects_copy: {field.name} is set by pre_save (auto_now)")
+    if field.db_default is not models.NOT_PROVIDED:
+        raise TypeError(f"objects_copy: {field.name} has a database default")
     if isinstance(field, MoneyField):
         return _money
     if isinstance(field, models.JSONField):
+        if field.encoder is not None:
+            raise TypeError(f"objects_copy: {field.name} has its own JSON encoder")
         return _json
+    if isinstance(field, models.DateTimeField):
+        return _aware
+    if isinstance(field, models.DateField):
+        return _day
     if isinstance(field, _AS_THEY_ARE):
         return None
     raise TypeError(f"objects_copy: no conversion for {type(field).__name__} {field.name}")
@@ -76,6 +105,8 @@ def objects_copy(model: type[models.Model], objects: Sequence[models.Model], *, 
     false (then the table's default gives it, and the instances do not learn it)."""
     if not objects:
         return 0
+    if model._meta.parents:
+        raise TypeError(f"objects_copy: {model.__name__} inherits another model's table")
     fields = [field for field in model._meta.concrete_fields if with_pk or not field.primary_key]
     names = [field.attname for field in fields]
     converters = [_converter(field) for field in fields]
@@ -94,4 +125,7 @@ def objects_copy(model: type[models.Model], objects: Sequence[models.Model], *, 
                         for value, convert in zip(values, converters, strict=True)
                     ]
                 copy.write_row(values)
+    for instance in objects:  # saved, as bulk_create leaves them
+        instance._state.adding = False
+        instance._state.db = connection.alias
     return len(objects)

@@ -371,6 +371,16 @@ def payment_reversal_notify(
         raise SimisError(PaymentError.REASON_REQUIRED)
     with transaction.atomic():
         _reference_lock(bank, reference)
+        establishment_id = (
+            Payment.objects.filter(bank=bank, bank_reference=reference)
+            .values_list("establishment_id", flat=True)
+            .first()
+        )
+        if establishment_id is None:
+            raise SimisError(PaymentError.UNKNOWN_PAYMENT, reference=reference)
+        # The account before the payment, as a statement import takes them: the other order
+        # could deadlock with an import returning the same payment.
+        accounts_lock([establishment_id])
         payment = (
             Payment.objects.select_for_update(of=("self",))
             .select_related("bill")

@@ -112,3 +112,61 @@ def test_a_notification_arriving_during_an_import_waits_and_both_apply(billed, m
         assert notified.result(60) >= 0.3  # it waited for the file's lock on Badr's account
     assert Payment.objects.count() == 3
     assert account_summary(billed.two.pk).balance == Money("16125.00") - Money("250.00")
+
+
+def test_a_bank_reversal_during_an_import_returning_the_same_payment_waits_and_reverses_once(
+    billed, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The file returns a payment while the bank's web service reverses it. The import holds the
+    employer's account and then marks the payment reversed; the web service took the payment's
+    row first and then waited for the account — each waited for the other, and PostgreSQL
+    aborted one as a deadlock. Now the web service takes the account first: it waits for the
+    file, then finds the payment reversed once."""
+    from simis.contributions.models import EntryKind
+    from simis.payments.models import PaymentReversal
+    from simis.payments.tests.statements import Row, mt940
+
+    number = billed.bill(billed.one, OCT).number
+    services.payment_notify(
+        bank="DEMO-BANK",
+        bill_number=number,
+        amount=Decimal("1000.00"),
+        paid_at=PAID,
+        channel=PaymentChannel.ATM,
+        bank_reference="ATM-8001",
+    )
+    data = mt940([Row("1000.00", "FT8002", f"RETURN BILL {number}", mark="RC", kind="NRTN")])
+    reverse = services.payments_reverse
+    reversing = threading.Event()
+
+    def slow_reverse(reversals):  # type: ignore[no-untyped-def]
+        entries = reverse(reversals)  # the account is locked from here to the file's commit
+        reversing.set()
+        time.sleep(0.5)
+        return entries
+
+    monkeypatch.setattr(services, "payments_reverse", slow_reverse)
+
+    def import_file() -> int:
+        try:
+            return services.statement_import(
+                data=data, file_name="returns.sta", bank="DEMO-BANK"
+            ).statement_import.reversals
+        finally:
+            connection.close()
+
+    def bank_reverses() -> bool:
+        try:
+            assert reversing.wait(10)
+            return services.payment_reversal_notify(
+                bank="DEMO-BANK", bank_reference="ATM-8001", reason="card dispute"
+            ).created
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        imported, reversed_ = pool.submit(import_file), pool.submit(bank_reverses)
+        assert imported.result(60) == 1
+        assert reversed_.result(60) is False  # the file's reversal stands; nothing twice
+    assert PaymentReversal.objects.count() == 1
+    assert JournalEntry.objects.filter(kind=EntryKind.REVERSAL).count() == 1

@@ -290,6 +290,7 @@ def test_rows_written_by_copy_read_back_as_the_orm_wrote_them(billed) -> None:  
     """``objects_copy`` (the import's writes) against ``bulk_create``: the same instances, one
     written each way, read back field for field equal — money, JSON, arrays, empty text, NULLs,
     times — and a field it cannot write is refused rather than guessed."""
+    from django.db import transaction
     from django.forms.models import model_to_dict
 
     from simis.core.db_copy import ids_take, objects_copy
@@ -335,8 +336,16 @@ def test_rows_written_by_copy_read_back_as_the_orm_wrote_them(billed) -> None:  
     receipt = Receipt.objects.get(payment=payment)
     assert receipt.settled and receipt.issued_at.tzinfo is not None  # written by COPY at notification
     assert Payment.objects.get(pk=payment.pk).amount == Money("1000.00")
+    assert copied._state.adding is False and copied._state.db == "default"
     with pytest.raises(TypeError, match="no conversion"):
         objects_copy(StatementImport, [record])  # a FileField: not one it knows
+    naive = line(ids_take(StatementLine, 1)[0], [])
+    naive.booking_date = datetime(2026, 11, 20, 23, 30)  # type: ignore[assignment]
+    with pytest.raises(ValueError, match="for a date column"), transaction.atomic():
+        objects_copy(StatementLine, [naive])  # its day depends on the zone: refused
+    late = Receipt(number="30000000009999", payment=payment, issued_at=datetime(2026, 11, 20, 23, 30))
+    with pytest.raises(ValueError, match="naive datetime"), transaction.atomic():
+        objects_copy(Receipt, [late])
 
 
 def test_sample_files_of_both_formats_reconcile(billed) -> None:  # type: ignore[no-untyped-def]
