@@ -418,7 +418,7 @@ def _no_rates(rule: MonthRule, sql: str, params: dict[str, Any]) -> SimisError:
 @dataclass
 class Lines:
     """A month's regular lines, written, and summed per establishment in ``SUMS``. Their
-    table's keys may still be building on connections of their own (``keys_wait``)."""
+    table's keys may still be building on a connection of their own (``keys_wait``)."""
 
     month: date
     count: int
