@@ -103,6 +103,32 @@ def _load(args: argparse.Namespace) -> None:
     print(f"VACUUM ANALYZE: {time.perf_counter() - started:.1f} s")
 
 
+def database_ready(args: argparse.Namespace) -> str:
+    """The scratch database ``args.database`` — made afresh, or with ``--reuse`` kept — with
+    Django set up on it. Returns the server's URL (to drop the database afterwards)."""
+    server = server_url()
+    if not args.reuse:
+        admin(server, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
+        admin(server, f"CREATE DATABASE {args.database}")
+    os.environ["DATABASE_URL"] = with_database(server, args.database)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    return server
+
+
+def register_ready(args: argparse.Namespace) -> None:
+    """A register in the database: made by ``simis populate`` (``_load``), or with ``--reuse``
+    the one there, migrated."""
+    if args.reuse:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+    else:
+        _load(args)
+
+
 def _timed(sql: str, params: dict[str, object]) -> tuple[float, list[tuple[object, ...]]]:
     from django.db import connection
 
@@ -164,27 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     database = args.database
     if not database.replace("_", "").isalnum():
         parser.error("--database: letters, digits and underscores only")
-
-    server = server_url()
-    if not args.reuse:
-        admin(server, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-        admin(server, f"CREATE DATABASE {database}")
-    os.environ["DATABASE_URL"] = with_database(server, database)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    server = database_ready(args)
     from django.db import connection
 
     from simis.core.dates import add_months, month_start
 
     try:
-        if not args.reuse:
-            _load(args)
-        else:
-            from django.core.management import call_command
-
-            call_command("migrate", verbosity=0)
+        register_ready(args)
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM registry_engagement")
             periods = cursor.fetchone()[0]

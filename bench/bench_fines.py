@@ -35,7 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.scratch import admin, drop, server_url, with_database
+from bench.bench_billing import database_ready, register_ready
+from bench.scratch import drop
 
 BENCH_DB = "fines_bench"
 MONTH, BILLED_ON, TODAY = date(2026, 10, 1), date(2026, 11, 1), date(2026, 11, 20)
@@ -118,26 +119,13 @@ def main(argv: list[str] | None = None) -> int:
     if not database.replace("_", "").isalnum():
         parser.error("--database: letters, digits and underscores only")
 
-    server = server_url()
-    if not args.reuse:
-        admin(server, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-        admin(server, f"CREATE DATABASE {database}")
-    os.environ["DATABASE_URL"] = with_database(server, database)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    server = database_ready(args)
     from django.db import connection
 
-    from bench.bench_billing import _load
     from simis.contributions.services import month_bill
 
     try:
-        if args.reuse:
-            call_command("migrate", verbosity=0)
-        else:
-            _load(args)
+        register_ready(args)
         run = month_bill(month=MONTH, today=BILLED_ON)  # the month's run, or the one already made
         load = os.getloadavg()[0]
         print(f"October 2026 billed: {run.bills:,} bills, unpaid; fines of {TODAY}; load {load:.1f}")
