@@ -22,19 +22,30 @@ from psycopg.types.json import Jsonb
 
 from simis.core.money import Money, MoneyField
 
+# ``count`` values of a sequence in one round trip: ``nextval`` over a series, so a concurrent
+# insert elsewhere can never take one of them.
+SEQUENCE_DRAW_SQL = "SELECT nextval(%s) FROM generate_series(1, %s)"
 
-def ids_take(model: type[models.Model], count: int) -> list[int]:
-    """``count`` new primary keys from the table's own sequence, in one round trip."""
+
+def sequence_draw(sequence: str, count: int) -> list[int]:
+    """``count`` fresh values of ``sequence``, ascending."""
     if count <= 0:
         return []
-    table = model._meta.db_table
-    column = model._meta.pk.column
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, column, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(SEQUENCE_DRAW_SQL, [sequence, count])
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def serial_sequence(model: type[models.Model]) -> str:
+    """The sequence behind the model's primary key."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column])
+        return str(cursor.fetchone()[0])
+
+
+def ids_take(model: type[models.Model], count: int) -> list[int]:
+    """``count`` new primary keys from the table's own sequence, ascending."""
+    return sequence_draw(serial_sequence(model), count) if count > 0 else []
 
 
 def _money(value: Any) -> Any:

@@ -98,6 +98,7 @@ from django.utils.translation import pgettext_lazy
 from simis.audit.public import audit_record
 from simis.core.contribution_rates import NationalityClass
 from simis.core.dates import Calendar, hijri_year_start, month_end
+from simis.core.db_copy import SEQUENCE_DRAW_SQL, sequence_draw, serial_sequence
 from simis.core.errors import ErrorCatalogue, SimisError
 from simis.core.identifiers import IdentityKind, generate_national_id
 from simis.core.money import Money
@@ -635,21 +636,6 @@ class _Batch:
 
 
 Draw = Callable[[str, int], list[int]]
-_DRAW_SQL = "SELECT nextval(%s) FROM generate_series(1, %s)"
-
-
-def _draw(sequence: str, count: int) -> list[int]:
-    """``count`` fresh values of ``sequence`` (``nextval`` over a series: a concurrent insert
-    elsewhere can never take one of them), ascending."""
-    with connection.cursor() as cursor:
-        cursor.execute(_DRAW_SQL, [sequence, count])
-        return sorted(row[0] for row in cursor.fetchall())
-
-
-def _serial_sequence(model: type[db_models.Model]) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
-        return str(cursor.fetchone()[0])
 
 
 # --- The generator -------------------------------------------------------------------------------
@@ -1896,19 +1882,19 @@ def _load(
     result.histories_from = generator.histories_from
     existing = _existing(spec.workforces, reference) if spec.workforces else []
     n_new = spec.establishments
-    numbers = [str(n) for n in _draw(ESTABLISHMENT_NUMBER_SEQUENCE, n_new)]
-    est_ids = _draw(_serial_sequence(Establishment), n_new)
+    numbers = [str(n) for n in sequence_draw(ESTABLISHMENT_NUMBER_SEQUENCE, n_new)]
+    est_ids = sequence_draw(serial_sequence(Establishment), n_new)
     generator.plan_establishments(numbers, est_ids, existing)
     if generator.largest >= 0:
         result.largest_number = generator.ests[generator.largest].number
     person_count = spec.contributors
-    contributor_numbers = _draw(CONTRIBUTOR_NUMBER_SEQUENCE, person_count)
+    contributor_numbers = sequence_draw(CONTRIBUTOR_NUMBER_SEQUENCE, person_count)
     result.contributor_numbers = (contributor_numbers[0], contributor_numbers[-1])
-    person_ids = _draw(_serial_sequence(Person), person_count)
+    person_ids = sequence_draw(serial_sequence(Person), person_count)
     sequences = (
-        _serial_sequence(PersonIdentity),
-        _serial_sequence(Engagement),
-        _serial_sequence(Wage),
+        serial_sequence(PersonIdentity),
+        serial_sequence(Engagement),
+        serial_sequence(Wage),
     )
     bulk = _bulk_wanted(person_count, tables)
     if not bulk:
@@ -2097,9 +2083,9 @@ class _Producer:
                 chunk.settle_gcc(taken)
                 identities, engagements, wages = chunk.counts
                 ids = (
-                    _draw(self.sequences[0], identities),
-                    _draw(self.sequences[1], engagements),
-                    _draw(self.sequences[2], wages),
+                    sequence_draw(self.sequences[0], identities),
+                    sequence_draw(self.sequences[1], engagements),
+                    sequence_draw(self.sequences[2], wages),
                 )
                 yield _Batch.of(chunk, chunk.lines(ids, self.generator.now))
             return
@@ -2171,7 +2157,7 @@ def _produce(
             read_to = 0
 
             def draw(sequence: str, count: int) -> list[int]:
-                return sorted(row[0] for row in own.execute(_DRAW_SQL, [sequence, count]).fetchall())
+                return sorted(row[0] for row in own.execute(SEQUENCE_DRAW_SQL, [sequence, count]).fetchall())
 
             for k, s, e in bounds:
                 chunk = generator.chunk(k, s, e, person_ids, numbers)
